@@ -1,0 +1,148 @@
+"""Every read about communities, filtered by access."""
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.db.models import Prefetch, Q, QuerySet
+from django.http import Http404
+
+from practica import access
+from practica.accounts.models import Department, Expertise
+from practica.communities.models import (
+    Community,
+    Invitation,
+    Membership,
+    Role,
+    Status,
+)
+from practica.core.models import Activity
+from practica.core.pagination import Page, keyset
+
+
+def community_list(
+    *,
+    viewer: Any,
+    kind: str = "",
+    department: str = "",
+    mine: bool = False,
+    q: str = "",
+    cursor: str | None = None,
+    size: int | None = None,
+) -> Page[Community]:
+    """The directory: visible communities, filtered, a page at a time."""
+    qs = access.visible_communities(viewer).prefetch_related("departments")
+    if kind:
+        qs = qs.filter(kind=kind)
+    if department:
+        qs = qs.filter(departments__slug=department)
+    if mine:
+        ids = [cid for cid, m in access.memberships(viewer).items()
+               if m.status in (Status.ACTIVE, Status.PENDING)]
+        qs = qs.filter(pk__in=ids)
+    if q:
+        qs = qs.filter(Q(name__icontains=q) | Q(tagline__icontains=q))
+    return keyset(qs.distinct(), order=("name", "id"), cursor=cursor,
+                  size=size or settings.PRACTICA_PAGE_SIZE)
+
+
+def community_get(*, viewer: Any, slug: str, action: str = "view"
+                  ) -> Community:
+    """One community the viewer may see (404 otherwise: a private
+    community's existence is not revealed)."""
+    community = Community.objects.filter(slug=slug).first()
+    if community is None or not access.can(viewer, "view", community):
+        raise Http404("No such community.")
+    access.require(viewer, action, community)
+    return community
+
+
+@dataclass
+class CommunityPage:
+    community: Community
+    coordinators: list[Membership]
+    recent: list[Activity]
+    departments: list[Department]
+    membership: Membership | None
+
+
+def community_page(*, viewer: Any, slug: str) -> CommunityPage:
+    """The community's front page in a fixed number of queries."""
+    community = community_get(viewer=viewer, slug=slug)
+    coordinators = list(
+        Membership.objects.filter(community=community, status=Status.ACTIVE,
+                                  role=Role.COORDINATOR)
+        .select_related("user", "user__department").order_by("joined_at"))
+    recent = list(
+        Activity.objects.filter(community_id=community.pk)
+        .exclude(verb__in=["membership.declined", "invitation.created",
+                           "membership.removed"])
+        .select_related("actor")[:10])
+    return CommunityPage(
+        community=community,
+        coordinators=coordinators,
+        recent=recent,
+        departments=list(community.departments.all()),
+        membership=access.memberships(viewer).get(community.pk),
+    )
+
+
+def member_list(
+    *,
+    viewer: Any,
+    community: Community,
+    role: str = "",
+    skill: str = "",
+    cursor: str | None = None,
+    size: int | None = None,
+) -> Page[Membership]:
+    """Active members of a community, coordinators first."""
+    access.require(viewer, "view_members", community)
+    qs = (Membership.objects.filter(community=community, status=Status.ACTIVE)
+          .select_related("user", "user__department"))
+    if role:
+        qs = qs.filter(role=role)
+    if skill:
+        qs = qs.filter(user__expertise__skill__slug=skill)
+    qs = qs.prefetch_related(Prefetch(
+        "user__expertise",
+        queryset=Expertise.objects.select_related("skill")))
+    return keyset(qs.distinct(), order=("user__display_name", "id"),
+                  cursor=cursor, size=size or settings.PRACTICA_PAGE_SIZE)
+
+
+def membership_get(*, viewer: Any, pk: int) -> Membership:
+    """A membership the viewer may moderate."""
+    m = (Membership.objects.select_related("community", "user")
+         .filter(pk=pk).first())
+    if m is None or not access.can(viewer, "view", m.community):
+        raise Http404("No such membership.")
+    return m
+
+
+def join_requests(*, viewer: Any,
+                  community: Community) -> QuerySet[Membership]:
+    """Pending requests, oldest first (coordinators only)."""
+    access.require(viewer, "moderate", community)
+    return (Membership.objects.filter(community=community,
+                                      status=Status.PENDING)
+            .select_related("user", "user__department")
+            .prefetch_related(Prefetch(
+                "user__expertise",
+                queryset=Expertise.objects.select_related("skill")))
+            .order_by("created_at", "id"))
+
+
+def invitation_list(*, viewer: Any,
+                    community: Community) -> QuerySet[Invitation]:
+    """Invitations sent for a community (coordinators and core)."""
+    access.require(viewer, "invite", community)
+    return (Invitation.objects.filter(community=community)
+            .select_related("invited_by"))
+
+
+def my_memberships(*, viewer: Any) -> QuerySet[Membership]:
+    """The viewer's own memberships and requests, for the home page."""
+    return (Membership.objects.filter(user=viewer)
+            .exclude(status=Status.LEFT)
+            .select_related("community").order_by("community__name"))

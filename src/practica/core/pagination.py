@@ -1,0 +1,63 @@
+"""Keyset (cursor) pagination: pages cost the same at any depth."""
+
+import base64
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db.models import Model, Q, QuerySet
+
+
+@dataclass
+class Page[T: Model]:
+    items: list[T]
+    next_cursor: str | None
+
+
+def encode(values: list[Any]) -> str:
+    raw = json.dumps(values, default=str, separators=(",", ":"))
+    return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
+
+
+def decode(cursor: str, size: int) -> list[Any]:
+    try:
+        padded = cursor + "=" * (-len(cursor) % 4)
+        values = json.loads(base64.urlsafe_b64decode(padded.encode()))
+    except ValueError:
+        values = None
+    if not isinstance(values, list) or len(values) != size:
+        raise ValidationError(
+            {"cursor": "This page cursor is not valid: start again from "
+             "the first page."})
+    return values
+
+
+def keyset[T: Model](queryset: QuerySet[T], *, order: tuple[str, ...],
+                     cursor: str | None, size: int) -> Page[T]:
+    """One page of ``queryset`` ordered ascending by ``order`` (which must
+    end in a unique field), starting after ``cursor``."""
+    qs = queryset.order_by(*order)
+    if cursor:
+        values = decode(cursor, len(order))
+        after = Q()
+        for i, field in enumerate(order):
+            step = Q(**{f"{field}__gt": values[i]})
+            for prev, value in zip(order[:i], values[:i], strict=True):
+                step &= Q(**{prev: value})
+            after |= step
+        qs = qs.filter(after)
+    items = list(qs[: size + 1])
+    more = len(items) > size
+    items = items[:size]
+    nxt = None
+    if more and items:
+        last = items[-1]
+        nxt = encode([_value(last, f) for f in order])
+    return Page(items=items, next_cursor=nxt)
+
+
+def _value(obj: Any, path: str) -> Any:
+    for part in path.split("__"):
+        obj = getattr(obj, part)
+    return obj
