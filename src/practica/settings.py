@@ -11,8 +11,9 @@ import secrets
 from pathlib import Path
 
 import dj_database_url
-import dj_email_url
 from django.core.exceptions import ImproperlyConfigured
+
+from practica.core import email_url
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 DATA_DIR = Path(os.environ.get("PRACTICA_DATA_DIR", BASE_DIR / "var"))
@@ -168,17 +169,11 @@ else:
     SESSION_ENGINE = "django.contrib.sessions.backends.db"
 
 # --- Email ----------------------------------------------------------------
-# EMAIL_URL: smtp://user:pass@host:587/?tls=True, console:, memory: ...
-# Without it, messages are written as files under var/mail.
-_email = dj_email_url.parse(os.environ.get("EMAIL_URL", "file:"))
-EMAIL_BACKEND = _email["EMAIL_BACKEND"]
-EMAIL_FILE_PATH = str(DATA_DIR / "mail")
-EMAIL_HOST = _email.get("EMAIL_HOST") or "localhost"
-EMAIL_PORT = _email.get("EMAIL_PORT") or 25
-EMAIL_HOST_USER = _email.get("EMAIL_HOST_USER") or ""
-EMAIL_HOST_PASSWORD = _email.get("EMAIL_HOST_PASSWORD") or ""
-EMAIL_USE_TLS = bool(_email.get("EMAIL_USE_TLS"))
-EMAIL_USE_SSL = bool(_email.get("EMAIL_USE_SSL"))
+MAILERS = {
+    "default": email_url.parse(
+        os.environ.get("EMAIL_URL", ""), file_path=DATA_DIR / "mail"
+    )
+}
 DEFAULT_FROM_EMAIL = os.environ.get(
     "DEFAULT_FROM_EMAIL", "Practica <practica@localhost>"
 )
@@ -261,7 +256,9 @@ SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 
 # --- Practica -------------------------------------------------------------
-PRACTICA_INVITATION_DAYS = int(os.environ.get("PRACTICA_INVITATION_DAYS", "14"))
+PRACTICA_INVITATION_DAYS = int(
+    os.environ.get("PRACTICA_INVITATION_DAYS", "14")
+)
 PRACTICA_PAGE_SIZE = 30
 
 LOGGING = {

@@ -22,7 +22,12 @@ from practica.communities.models import (
     Visibility,
 )
 
-RANK = {Role.NEWCOMER: 1, Role.MEMBER: 2, Role.CORE: 3, Role.COORDINATOR: 4}
+RANK: dict[str, int] = {
+    Role.NEWCOMER: 1,
+    Role.MEMBER: 2,
+    Role.CORE: 3,
+    Role.COORDINATOR: 4,
+}
 _CACHE = "_practica_memberships"
 
 Rule = Callable[[Any, Any], str | None]
@@ -34,7 +39,9 @@ def memberships(user: Any) -> dict[int, Membership]:
         return {}
     cached = getattr(user, _CACHE, None)
     if cached is None:
-        cached = {m.community_id: m for m in Membership.objects.filter(user=user)}
+        cached = {
+            m.community_id: m for m in Membership.objects.filter(user=user)
+        }
         setattr(user, _CACHE, cached)
     return cached
 
@@ -53,7 +60,7 @@ def role_in(user: Any, community: Community) -> str | None:
 
 def rank(role: str) -> int:
     """Coordinator 4, core 3, member 2, newcomer 1."""
-    return RANK[Role(role)]
+    return RANK[role]
 
 
 def _is_staff(user: Any) -> bool:
@@ -160,15 +167,21 @@ def _verify(user: Any, e: Expertise) -> str | None:
     if not _signed_in(user):
         return "Sign in to verify expertise."
     mine = {
-        cid for cid, m in memberships(user).items()
+        cid
+        for cid, m in memberships(user).items()
         if m.status == Status.ACTIVE and m.role == Role.COORDINATOR
     }
-    if mine and Membership.objects.filter(
-        user_id=e.user_id, community_id__in=mine, status=Status.ACTIVE
-    ).exists():
+    if (
+        mine
+        and Membership.objects.filter(
+            user_id=e.user_id, community_id__in=mine, status=Status.ACTIVE
+        ).exists()
+    ):
         return None
-    return ("Only a coordinator of a community this person belongs to can "
-            "verify their expertise.")
+    return (
+        "Only a coordinator of a community this person belongs to can "
+        "verify their expertise."
+    )
 
 
 def _create_community(user: Any, _obj: Any) -> str | None:
@@ -226,7 +239,8 @@ def visible_communities(
     if not _signed_in(user):
         return qs.filter(visibility=Visibility.PUBLIC)
     seen = [
-        cid for cid, m in memberships(user).items()
+        cid
+        for cid, m in memberships(user).items()
         if m.status in (Status.ACTIVE, Status.PENDING)
     ]
     return qs.filter(~Q(visibility=Visibility.PRIVATE) | Q(pk__in=seen))

@@ -13,8 +13,9 @@ from practica.core.models import TimeStamped
 class UserManager(BaseUserManager["User"]):
     use_in_migrations = True
 
-    def _create(self, email: str, password: str | None,
-                **extra: Any) -> "User":
+    def _create(
+        self, email: str, password: str | None, **extra: Any
+    ) -> "User":
         if not email:
             raise ValueError("An email address is required.")
         user = self.model(email=self.normalize_email(email).lower(), **extra)
@@ -22,14 +23,16 @@ class UserManager(BaseUserManager["User"]):
         user.save(using=self._db)
         return user
 
-    def create_user(self, email: str, password: str | None = None,
-                    **extra: Any) -> "User":
+    def create_user(
+        self, email: str, password: str | None = None, **extra: Any
+    ) -> "User":
         extra.setdefault("is_staff", False)
         extra.setdefault("is_superuser", False)
         return self._create(email, password, **extra)
 
-    def create_superuser(self, email: str, password: str | None = None,
-                         **extra: Any) -> "User":
+    def create_superuser(
+        self, email: str, password: str | None = None, **extra: Any
+    ) -> "User":
         extra.update(is_staff=True, is_superuser=True)
         return self._create(email, password, **extra)
 
@@ -74,7 +77,7 @@ class User(AbstractUser):
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS: ClassVar[list[str]] = []
-    objects = UserManager()  # type: ignore[misc]
+    objects: ClassVar[UserManager] = UserManager()  # type: ignore[assignment]
 
     class Meta:
         ordering = ["display_name", "id"]
@@ -163,6 +166,8 @@ class Expertise(TimeStamped):
 
 
 class Endorsement(models.Model):
+    """One person vouching for another's expertise."""
+
     expertise = models.ForeignKey(
         Expertise, on_delete=models.CASCADE, related_name="endorsements"
     )
@@ -177,6 +182,9 @@ class Endorsement(models.Model):
                 fields=["expertise", "endorser"], name="endorse_once"
             )
         ]
+
+    def __str__(self) -> str:
+        return f"{self.endorser_id} endorses {self.expertise_id}"
 
 
 class AccessToken(models.Model):

@@ -20,8 +20,11 @@ from practica.core.pagination import Page, keyset
 
 
 def _with_expertise(qs: QuerySet[User]) -> QuerySet[User]:
-    return qs.select_related("department").prefetch_related(Prefetch(
-        "expertise", queryset=Expertise.objects.select_related("skill")))
+    return qs.select_related("department").prefetch_related(
+        Prefetch(
+            "expertise", queryset=Expertise.objects.select_related("skill")
+        )
+    )
 
 
 def people_list(
@@ -44,11 +47,15 @@ def people_list(
     if available:
         qs = qs.filter(available_to_help=True)
     if q:
-        qs = qs.filter(Q(display_name__icontains=q)
-                       | Q(job_title__icontains=q))
-    return keyset(_with_expertise(qs.distinct()),
-                  order=("display_name", "id"), cursor=cursor,
-                  size=size or settings.PRACTICA_PAGE_SIZE)
+        qs = qs.filter(
+            Q(display_name__icontains=q) | Q(job_title__icontains=q)
+        )
+    return keyset(
+        _with_expertise(qs.distinct()),
+        order=("display_name", "id"),
+        cursor=cursor,
+        size=size or settings.PRACTICA_PAGE_SIZE,
+    )
 
 
 def person_get(*, viewer: Any, pk: int) -> User:
@@ -62,18 +69,24 @@ def person_get(*, viewer: Any, pk: int) -> User:
 def person_memberships(*, viewer: Any, person: User) -> list[Membership]:
     """The communities a person is active in that the viewer may see."""
     visible = access.visible_communities(viewer).values("pk")
-    return list(Membership.objects.filter(
-        user=person, status=Status.ACTIVE, community__in=visible)
-        .select_related("community").order_by("community__name"))
+    return list(
+        Membership.objects.filter(
+            user=person, status=Status.ACTIVE, community__in=visible
+        )
+        .select_related("community")
+        .order_by("community__name")
+    )
 
 
 def endorsed_by(*, viewer: Any, person: User) -> set[int]:
     """Ids of the person's expertise the viewer has endorsed."""
     if not getattr(viewer, "is_authenticated", False):
         return set()
-    return set(Endorsement.objects.filter(
-        endorser=viewer, expertise__user=person)
-        .values_list("expertise_id", flat=True))
+    return set(
+        Endorsement.objects.filter(
+            endorser=viewer, expertise__user=person
+        ).values_list("expertise_id", flat=True)
+    )
 
 
 def expertise_get(*, viewer: Any, pk: int) -> Expertise:

@@ -23,7 +23,7 @@ from practica.accounts.models import (
 )
 from practica.core import activity, text
 
-TOKEN_PREFIX = "pra_"
+TOKEN_PREFIX = "pra_"  # noqa: S105 - a marker, not a secret
 
 
 @transaction.atomic
@@ -35,8 +35,13 @@ def profile_update(*, actor: User, person: User, **fields: Any) -> User:
     """
     access.require(actor, "edit", person)
     errors: dict[str, list[str]] = {}
-    lines = {"display_name": 100, "pronouns": 30, "job_title": 100,
-             "location": 100, "help_note": 200}
+    lines = {
+        "display_name": 100,
+        "pronouns": 30,
+        "job_title": 100,
+        "location": 100,
+        "help_note": 200,
+    }
 
     def attempt(name: str, clean: Any) -> None:
         try:
@@ -47,14 +52,24 @@ def profile_update(*, actor: User, person: User, **fields: Any) -> User:
 
     for name, limit in lines.items():
         if name in fields:
-            attempt(name, lambda n=name, lim=limit: text.clean_line(
-                fields[n], field=n, max_length=lim,
-                required=(n == "display_name")))
+            attempt(
+                name,
+                lambda n=name, lim=limit: text.clean_line(
+                    fields[n],
+                    field=n,
+                    max_length=lim,
+                    required=(n == "display_name"),
+                ),
+            )
     if "time_zone" in fields:
         attempt("time_zone", lambda: text.clean_time_zone(fields["time_zone"]))
     if "introduction" in fields:
-        attempt("introduction", lambda: text.clean_markdown(
-            fields["introduction"], field="introduction", max_length=5000))
+        attempt(
+            "introduction",
+            lambda: text.clean_markdown(
+                fields["introduction"], field="introduction", max_length=5000
+            ),
+        )
     if "available_to_help" in fields:
         person.available_to_help = bool(fields["available_to_help"])
     if "department" in fields:
@@ -63,8 +78,9 @@ def profile_update(*, actor: User, person: User, **fields: Any) -> User:
         raise ValidationError(errors)
     person.introduction_html = text.render_markdown(person.introduction)
     person.save()
-    activity.record(actor=actor, verb="profile.updated", target=person,
-                    summary=person.name)
+    activity.record(
+        actor=actor, verb="profile.updated", target=person, summary=person.name
+    )
     return person
 
 
@@ -76,8 +92,11 @@ def _department(value: Any) -> Department | None:
     dept = Department.objects.filter(slug=str(value)).first()
     if dept is None:
         raise ValidationError(
-            {"department": f"There is no department '{value}': pick one "
-             "from the list."})
+            {
+                "department": f"There is no department '{value}': pick one "
+                "from the list."
+            }
+        )
     return dept
 
 
@@ -87,17 +106,20 @@ def skill_get_or_create(*, name: str) -> Skill:
     slug = slugify(name)
     if not slug:
         raise ValidationError(
-            {"skill": "Skill needs letters or digits, e.g. 'Terraform'."})
+            {"skill": "Skill needs letters or digits, e.g. 'Terraform'."}
+        )
     skill = Skill.objects.filter(slug=slug).first()
     if skill is None:
-        skill, _ = Skill.objects.get_or_create(slug=slug,
-                                               defaults={"name": name})
+        skill, _ = Skill.objects.get_or_create(
+            slug=slug, defaults={"name": name}
+        )
     return skill
 
 
 @transaction.atomic
-def expertise_set(*, actor: User, person: User, skill: str,
-                  level: int, years: int) -> Expertise:
+def expertise_set(
+    *, actor: User, person: User, skill: str, level: int, years: int
+) -> Expertise:
     """Declare or change a person's expertise in a skill.
 
     Refuses a level outside novice..expert, years outside 0..70 and anyone
@@ -107,15 +129,17 @@ def expertise_set(*, actor: User, person: User, skill: str,
     access.require(actor, "edit", person)
     errors = {}
     if level not in Level.values:
-        errors["level"] = ("Level must be 1 (novice) to 5 (expert); "
-                           f"got {level}.")
+        errors["level"] = (
+            f"Level must be 1 (novice) to 5 (expert); got {level}."
+        )
     if not 0 <= years <= 70:
         errors["years"] = f"Years of practice must be 0 to 70; got {years}."
     if errors:
         raise ValidationError(errors)
     found = skill_get_or_create(name=skill)
     expertise, created = Expertise.objects.get_or_create(
-        user=person, skill=found, defaults={"level": level, "years": years})
+        user=person, skill=found, defaults={"level": level, "years": years}
+    )
     if not created:
         if expertise.level != level:
             expertise.verified_by = None
@@ -123,8 +147,12 @@ def expertise_set(*, actor: User, person: User, skill: str,
         expertise.level = level
         expertise.years = years
         expertise.save()
-    activity.record(actor=actor, verb="expertise.set", target=expertise,
-                    summary=f"{person.name}: {found.name}")
+    activity.record(
+        actor=actor,
+        verb="expertise.set",
+        target=expertise,
+        summary=f"{person.name}: {found.name}",
+    )
     return expertise
 
 
@@ -132,8 +160,12 @@ def expertise_set(*, actor: User, person: User, skill: str,
 def expertise_remove(*, actor: User, expertise: Expertise) -> None:
     """Remove a declared expertise; only its owner (or an operator)."""
     access.require(actor, "edit", expertise.user)
-    activity.record(actor=actor, verb="expertise.removed", target=expertise.user,
-                    summary=expertise.skill.name)
+    activity.record(
+        actor=actor,
+        verb="expertise.removed",
+        target=expertise.user,
+        summary=expertise.skill.name,
+    )
     expertise.delete()
 
 
@@ -150,29 +182,38 @@ def expertise_endorse(*, actor: User, expertise: Expertise) -> Expertise:
     except IntegrityError:
         return expertise
     Expertise.objects.filter(pk=expertise.pk).update(
-        endorsement_count=F("endorsement_count") + 1)
+        endorsement_count=F("endorsement_count") + 1
+    )
     expertise.refresh_from_db(fields=["endorsement_count"])
-    activity.record(actor=actor, verb="expertise.endorsed", target=expertise,
-                    summary=f"{expertise.user.name}: {expertise.skill.name}")
+    activity.record(
+        actor=actor,
+        verb="expertise.endorsed",
+        target=expertise,
+        summary=f"{expertise.user.name}: {expertise.skill.name}",
+    )
     return expertise
 
 
 @transaction.atomic
-def expertise_withdraw_endorsement(*, actor: User,
-                                   expertise: Expertise) -> Expertise:
+def expertise_withdraw_endorsement(
+    *, actor: User, expertise: Expertise
+) -> Expertise:
     """Take back an endorsement; nothing happens if there was none."""
     deleted, _ = Endorsement.objects.filter(
-        expertise=expertise, endorser=actor).delete()
+        expertise=expertise, endorser=actor
+    ).delete()
     if deleted:
         Expertise.objects.filter(pk=expertise.pk).update(
-            endorsement_count=F("endorsement_count") - 1)
+            endorsement_count=F("endorsement_count") - 1
+        )
         expertise.refresh_from_db(fields=["endorsement_count"])
     return expertise
 
 
 @transaction.atomic
-def expertise_verify(*, actor: User, expertise: Expertise,
-                     verified: bool = True) -> Expertise:
+def expertise_verify(
+    *, actor: User, expertise: Expertise, verified: bool = True
+) -> Expertise:
     """A coordinator vouches for (or withdraws) a member's expertise.
 
     Refuses anyone who does not coordinate a community the person is in.
@@ -181,11 +222,12 @@ def expertise_verify(*, actor: User, expertise: Expertise,
     expertise.verified_by = actor if verified else None
     expertise.verified_at = timezone.now() if verified else None
     expertise.save(update_fields=["verified_by", "verified_at", "updated_at"])
-    activity.record(actor=actor,
-                    verb="expertise.verified" if verified
-                    else "expertise.unverified",
-                    target=expertise,
-                    summary=f"{expertise.user.name}: {expertise.skill.name}")
+    activity.record(
+        actor=actor,
+        verb="expertise.verified" if verified else "expertise.unverified",
+        target=expertise,
+        summary=f"{expertise.user.name}: {expertise.skill.name}",
+    )
     return expertise
 
 
@@ -194,8 +236,9 @@ def hash_token(raw: str) -> str:
 
 
 @transaction.atomic
-def token_create(*, actor: User, name: str,
-                 expires_at: datetime | None = None) -> tuple[AccessToken, str]:
+def token_create(
+    *, actor: User, name: str, expires_at: datetime | None = None
+) -> tuple[AccessToken, str]:
     """A new personal access token; the raw value is returned only now.
 
     Refuses an empty name and an expiry in the past.
@@ -203,14 +246,22 @@ def token_create(*, actor: User, name: str,
     name = text.clean_line(name, field="name", max_length=80)
     if expires_at is not None and expires_at <= timezone.now():
         raise ValidationError(
-            {"expires_at": "The expiry is in the past: pick a future date "
-             "or leave it empty for a token that does not expire."})
+            {
+                "expires_at": "The expiry is in the past: pick a future date "
+                "or leave it empty for a token that does not expire."
+            }
+        )
     raw = TOKEN_PREFIX + secrets.token_urlsafe(32)
     token = AccessToken.objects.create(
-        user=actor, name=name, prefix=raw[:12], token_hash=hash_token(raw),
-        expires_at=expires_at)
-    activity.record(actor=actor, verb="token.created", target=token,
-                    summary=name)
+        user=actor,
+        name=name,
+        prefix=raw[:12],
+        token_hash=hash_token(raw),
+        expires_at=expires_at,
+    )
+    activity.record(
+        actor=actor, verb="token.created", target=token, summary=name
+    )
     return token, raw
 
 
@@ -222,8 +273,9 @@ def token_revoke(*, actor: User, token: AccessToken) -> AccessToken:
     if token.revoked_at is None:
         token.revoked_at = timezone.now()
         token.save(update_fields=["revoked_at"])
-        activity.record(actor=actor, verb="token.revoked", target=token,
-                        summary=token.name)
+        activity.record(
+            actor=actor, verb="token.revoked", target=token, summary=token.name
+        )
     return token
 
 
@@ -231,15 +283,20 @@ def token_authenticate(raw: str) -> User | None:
     """The active user a raw token belongs to, stamping its last use."""
     if not raw.startswith(TOKEN_PREFIX):
         return None
-    token = (AccessToken.objects.select_related("user")
-             .filter(token_hash=hash_token(raw), revoked_at__isnull=True)
-             .first())
+    token = (
+        AccessToken.objects.select_related("user")
+        .filter(token_hash=hash_token(raw), revoked_at__isnull=True)
+        .first()
+    )
     now = timezone.now()
     if token is None or not token.user.is_active:
         return None
     if token.expires_at is not None and token.expires_at <= now:
         return None
     # Write the last-use stamp at most once a minute per token.
-    if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 60:
+    if (
+        token.last_used_at is None
+        or (now - token.last_used_at).total_seconds() > 60
+    ):
         AccessToken.objects.filter(pk=token.pk).update(last_used_at=now)
     return token.user

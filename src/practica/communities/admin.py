@@ -8,8 +8,12 @@ class CommunityAdmin(admin.ModelAdmin):
     list_display = ("name", "kind", "visibility", "policy", "member_count")
     list_filter = ("kind", "visibility", "policy", "is_formal")
     search_fields = ("name", "slug")
-    readonly_fields = ("member_count", "pending_count", "version",
-                       "charter_html")
+    readonly_fields = (
+        "member_count",
+        "pending_count",
+        "version",
+        "charter_html",
+    )
 
 
 @admin.register(Membership)
@@ -22,6 +26,5 @@ class MembershipAdmin(admin.ModelAdmin):
 
 @admin.register(Invitation)
 class InvitationAdmin(admin.ModelAdmin):
-    list_display = ("email", "community", "role", "expires_at",
-                    "accepted_at")
+    list_display = ("email", "community", "role", "expires_at", "accepted_at")
     readonly_fields = ("token_hash",)

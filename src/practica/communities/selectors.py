@@ -37,17 +37,25 @@ def community_list(
     if department:
         qs = qs.filter(departments__slug=department)
     if mine:
-        ids = [cid for cid, m in access.memberships(viewer).items()
-               if m.status in (Status.ACTIVE, Status.PENDING)]
+        ids = [
+            cid
+            for cid, m in access.memberships(viewer).items()
+            if m.status in (Status.ACTIVE, Status.PENDING)
+        ]
         qs = qs.filter(pk__in=ids)
     if q:
         qs = qs.filter(Q(name__icontains=q) | Q(tagline__icontains=q))
-    return keyset(qs.distinct(), order=("name", "id"), cursor=cursor,
-                  size=size or settings.PRACTICA_PAGE_SIZE)
+    return keyset(
+        qs.distinct(),
+        order=("name", "id"),
+        cursor=cursor,
+        size=size or settings.PRACTICA_PAGE_SIZE,
+    )
 
 
-def community_get(*, viewer: Any, slug: str, action: str = "view"
-                  ) -> Community:
+def community_get(
+    *, viewer: Any, slug: str, action: str = "view"
+) -> Community:
     """One community the viewer may see (404 otherwise: a private
     community's existence is not revealed)."""
     community = Community.objects.filter(slug=slug).first()
@@ -70,14 +78,23 @@ def community_page(*, viewer: Any, slug: str) -> CommunityPage:
     """The community's front page in a fixed number of queries."""
     community = community_get(viewer=viewer, slug=slug)
     coordinators = list(
-        Membership.objects.filter(community=community, status=Status.ACTIVE,
-                                  role=Role.COORDINATOR)
-        .select_related("user", "user__department").order_by("joined_at"))
+        Membership.objects.filter(
+            community=community, status=Status.ACTIVE, role=Role.COORDINATOR
+        )
+        .select_related("user", "user__department")
+        .order_by("joined_at")
+    )
     recent = list(
         Activity.objects.filter(community_id=community.pk)
-        .exclude(verb__in=["membership.declined", "invitation.created",
-                           "membership.removed"])
-        .select_related("actor")[:10])
+        .exclude(
+            verb__in=[
+                "membership.declined",
+                "invitation.created",
+                "membership.removed",
+            ]
+        )
+        .select_related("actor")[:10]
+    )
     return CommunityPage(
         community=community,
         coordinators=coordinators,
@@ -98,51 +115,72 @@ def member_list(
 ) -> Page[Membership]:
     """Active members of a community, coordinators first."""
     access.require(viewer, "view_members", community)
-    qs = (Membership.objects.filter(community=community, status=Status.ACTIVE)
-          .select_related("user", "user__department"))
+    qs = Membership.objects.filter(
+        community=community, status=Status.ACTIVE
+    ).select_related("user", "user__department")
     if role:
         qs = qs.filter(role=role)
     if skill:
         qs = qs.filter(user__expertise__skill__slug=skill)
-    qs = qs.prefetch_related(Prefetch(
-        "user__expertise",
-        queryset=Expertise.objects.select_related("skill")))
-    return keyset(qs.distinct(), order=("user__display_name", "id"),
-                  cursor=cursor, size=size or settings.PRACTICA_PAGE_SIZE)
+    qs = qs.prefetch_related(
+        Prefetch(
+            "user__expertise",
+            queryset=Expertise.objects.select_related("skill"),
+        )
+    )
+    return keyset(
+        qs.distinct(),
+        order=("user__display_name", "id"),
+        cursor=cursor,
+        size=size or settings.PRACTICA_PAGE_SIZE,
+    )
 
 
 def membership_get(*, viewer: Any, pk: int) -> Membership:
     """A membership the viewer may moderate."""
-    m = (Membership.objects.select_related("community", "user")
-         .filter(pk=pk).first())
+    m = (
+        Membership.objects.select_related("community", "user")
+        .filter(pk=pk)
+        .first()
+    )
     if m is None or not access.can(viewer, "view", m.community):
         raise Http404("No such membership.")
     return m
 
 
-def join_requests(*, viewer: Any,
-                  community: Community) -> QuerySet[Membership]:
+def join_requests(
+    *, viewer: Any, community: Community
+) -> QuerySet[Membership]:
     """Pending requests, oldest first (coordinators only)."""
     access.require(viewer, "moderate", community)
-    return (Membership.objects.filter(community=community,
-                                      status=Status.PENDING)
-            .select_related("user", "user__department")
-            .prefetch_related(Prefetch(
+    return (
+        Membership.objects.filter(community=community, status=Status.PENDING)
+        .select_related("user", "user__department")
+        .prefetch_related(
+            Prefetch(
                 "user__expertise",
-                queryset=Expertise.objects.select_related("skill")))
-            .order_by("created_at", "id"))
+                queryset=Expertise.objects.select_related("skill"),
+            )
+        )
+        .order_by("created_at", "id")
+    )
 
 
-def invitation_list(*, viewer: Any,
-                    community: Community) -> QuerySet[Invitation]:
+def invitation_list(
+    *, viewer: Any, community: Community
+) -> QuerySet[Invitation]:
     """Invitations sent for a community (coordinators and core)."""
     access.require(viewer, "invite", community)
-    return (Invitation.objects.filter(community=community)
-            .select_related("invited_by"))
+    return Invitation.objects.filter(community=community).select_related(
+        "invited_by"
+    )
 
 
 def my_memberships(*, viewer: Any) -> QuerySet[Membership]:
     """The viewer's own memberships and requests, for the home page."""
-    return (Membership.objects.filter(user=viewer)
-            .exclude(status=Status.LEFT)
-            .select_related("community").order_by("community__name"))
+    return (
+        Membership.objects.filter(user=viewer)
+        .exclude(status=Status.LEFT)
+        .select_related("community")
+        .order_by("community__name")
+    )

@@ -1,3 +1,5 @@
+from typing import Any
+
 from django.contrib import admin
 
 from practica.core.models import Activity
@@ -9,8 +11,8 @@ class ActivityAdmin(admin.ModelAdmin):
     list_filter = ("verb",)
     list_select_related = ("actor",)
 
-    def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+    def has_change_permission(self, request: Any, obj: Any = None) -> bool:
         return False
 
-    def has_delete_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+    def has_delete_permission(self, request: Any, obj: Any = None) -> bool:
         return False

@@ -28,13 +28,21 @@ def decode(cursor: str, size: int) -> list[Any]:
         values = None
     if not isinstance(values, list) or len(values) != size:
         raise ValidationError(
-            {"cursor": "This page cursor is not valid: start again from "
-             "the first page."})
+            {
+                "cursor": "This page cursor is not valid: start again from "
+                "the first page."
+            }
+        )
     return values
 
 
-def keyset[T: Model](queryset: QuerySet[T], *, order: tuple[str, ...],
-                     cursor: str | None, size: int) -> Page[T]:
+def keyset[T: Model](
+    queryset: QuerySet[T],
+    *,
+    order: tuple[str, ...],
+    cursor: str | None,
+    size: int,
+) -> Page[T]:
     """One page of ``queryset`` ordered ascending by ``order`` (which must
     end in a unique field), starting after ``cursor``."""
     qs = queryset.order_by(*order)

@@ -49,8 +49,9 @@ def render_markdown(source: str) -> str:
     )
 
 
-def clean_line(value: str, *, field: str, max_length: int,
-               required: bool = True) -> str:
+def clean_line(
+    value: str, *, field: str, max_length: int, required: bool = True
+) -> str:
     """One line of plain text: trimmed, no control characters or tags.
 
     Refuses an empty value when required and a value over ``max_length``,
@@ -60,29 +61,42 @@ def clean_line(value: str, *, field: str, max_length: int,
     value = " ".join(value.split())
     value = nh3.clean_text(value) if "<" in value else value
     if required and not value:
-        raise ValidationError({field: f"{field.replace('_', ' ').capitalize()}"
-                               " is required: please fill it in."})
+        raise ValidationError(
+            {
+                field: f"{field.replace('_', ' ').capitalize()}"
+                " is required: please fill it in."
+            }
+        )
     if len(value) > max_length:
         raise ValidationError(
-            {field: f"{field.replace('_', ' ').capitalize()} is "
-             f"{len(value)} characters long; shorten it to at most "
-             f"{max_length}."}
+            {
+                field: f"{field.replace('_', ' ').capitalize()} is "
+                f"{len(value)} characters long; shorten it to at most "
+                f"{max_length}."
+            }
         )
     return value
 
 
-def clean_markdown(value: str, *, field: str, max_length: int = 50_000,
-                   required: bool = False) -> str:
+def clean_markdown(
+    value: str, *, field: str, max_length: int = 50_000, required: bool = False
+) -> str:
     """Markdown source: control characters removed, length checked."""
     value = _CONTROL.sub("", (value or "").replace("\r\n", "\n")).strip()
     if required and not value:
-        raise ValidationError({field: f"{field.replace('_', ' ').capitalize()}"
-                               " is required: please write a few words."})
+        raise ValidationError(
+            {
+                field: f"{field.replace('_', ' ').capitalize()}"
+                " is required: please write a few words."
+            }
+        )
     if len(value) > max_length:
         raise ValidationError(
-            {field: f"{field.replace('_', ' ').capitalize()} is "
-             f"{len(value)} characters long; shorten it to at most "
-             f"{max_length}."}
+            {
+                field: f"{field.replace('_', ' ').capitalize()} is "
+                f"{len(value)} characters long; shorten it to at most "
+                f"{max_length}."
+            }
         )
     return value
 
@@ -97,7 +111,9 @@ def clean_time_zone(value: str, *, field: str = "time_zone") -> str:
     value = (value or "").strip()
     if value not in time_zones():
         raise ValidationError(
-            {field: f"'{value}' is not a time zone we know: use an IANA "
-             "name such as Europe/Berlin or America/New_York."}
+            {
+                field: f"'{value}' is not a time zone we know: use an IANA "
+                "name such as Europe/Berlin or America/New_York."
+            }
         )
     return value
