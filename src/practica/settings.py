@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "practica.web",  # first, so its templates override allauth's
     "allauth",
     "allauth.account",
     "django_htmx",
@@ -81,7 +82,6 @@ INSTALLED_APPS = [
     "practica.accounts",
     "practica.communities",
     "practica.api",
-    "practica.web",
 ]
 
 MIDDLEWARE = [
@@ -223,6 +223,7 @@ USE_TZ = True
 # --- Static files ---------------------------------------------------------
 STATIC_URL = "/static/"
 STATIC_ROOT = DATA_DIR / "static"
+STATIC_ROOT.mkdir(exist_ok=True)  # whitenoise warns when it is missing
 MEDIA_URL = "/media/"
 MEDIA_ROOT = DATA_DIR / "media"
 STORAGES = {

@@ -488,7 +488,7 @@ def invitation_create(
         expires_at=timezone.now()
         + timedelta(days=settings.PRACTICA_INVITATION_DAYS),
     )
-    link = settings.SITE_URL + reverse("web:invitation", args=[raw])
+    link = settings.SITE_URL + reverse("communities:invitation", args=[raw])
     body = (
         f"{actor.name} invites you to join {community.name} on "
         f"Practica.\n\n{community.tagline}\n\n"

@@ -1,9 +1,14 @@
-from django.urls import path
+from django.urls import include, path
 
 from practica.web import views
 
 app_name = "web"
 urlpatterns = [
     path("", views.home, name="home"),
-    path("invitations/<str:token>/", views.invitation, name="invitation"),
+]
+
+# Each app keeps its own pages; the web app only mounts them.
+app_patterns = [
+    path("", include("practica.communities.urls")),
+    path("", include("practica.accounts.urls")),
 ]

@@ -1,9 +1,6 @@
 from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
 
 
 def home(request: HttpRequest) -> HttpResponse:
-    return HttpResponse("Practica")
-
-
-def invitation(request: HttpRequest, token: str) -> HttpResponse:
-    return HttpResponse("invitation")
+    return render(request, "web/home.html")
