@@ -169,9 +169,14 @@ else:
     SESSION_ENGINE = "django.contrib.sessions.backends.db"
 
 # --- Email ----------------------------------------------------------------
+# EMAIL_URL (see core/email_url.py): files under var/mail when embedded, a
+# local mail relay in production unless told otherwise.
 MAILERS = {
     "default": email_url.parse(
-        os.environ.get("EMAIL_URL", ""), file_path=DATA_DIR / "mail"
+        os.environ.get(
+            "EMAIL_URL", "smtp://localhost:25" if PRODUCTION else "file:"
+        ),
+        file_path=DATA_DIR / "mail",
     )
 }
 DEFAULT_FROM_EMAIL = os.environ.get(
