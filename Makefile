@@ -18,12 +18,12 @@ PYTHON ?= $(shell for c in python3.14 python3.13 python3.12 python3 \
 	done)
 
 .PHONY: help install demo serve test test-fast lint fmt migrations-check \
-	openapi bench worker clean
+	openapi clean
 
 help:
 	@echo "make demo   install, migrate, load demo data, serve on $(HOST):$(PORT)"
 	@echo "make test   lint, migrations check and the whole test suite"
-	@echo "make lint | fmt | openapi | bench | clean"
+	@echo "make serve | lint | fmt | openapi | clean"
 
 $(BIN)/python:
 	@if [ -z "$(PYTHON)" ]; then \
@@ -44,24 +44,20 @@ install: $(VENV)/.synced
 demo: install
 	$(BIN)/practica migrate --no-input
 	$(BIN)/practica demo
-	$(BIN)/practica collectstatic --no-input --verbosity 0
 	@echo "Practica is at http://$(HOST):$(PORT)/  (Ctrl-C stops it)"
 	$(BIN)/practica runserver $(HOST):$(PORT)
 
 serve: install
 	$(BIN)/practica runserver $(HOST):$(PORT)
 
-worker: install
-	$(BIN)/practica worker
-
 lint: install
-	$(BIN)/ruff check src tests bench
-	$(BIN)/ruff format --check src tests bench
+	$(BIN)/ruff check src tests
+	$(BIN)/ruff format --check src tests
 	$(BIN)/mypy
 
 fmt: install
-	$(BIN)/ruff check --fix src tests bench
-	$(BIN)/ruff format src tests bench
+	$(BIN)/ruff check --fix src tests
+	$(BIN)/ruff format src tests
 
 migrations-check: install
 	$(BIN)/practica makemigrations --check --dry-run
@@ -75,9 +71,6 @@ test: lint migrations-check
 
 test-fast: install
 	$(BIN)/pytest -x -m "not browser" $(PYTEST_ARGS)
-
-bench: install
-	$(BIN)/python bench/run.py
 
 clean:
 	rm -rf $(VENV) var/*.sqlite3* var/static

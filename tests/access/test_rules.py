@@ -1,4 +1,4 @@
-"""The permission table: role × action × visibility (and policy)."""
+"""The permission table: role x action x visibility (and policy)."""
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
@@ -13,8 +13,16 @@ from tests.factories import (
     member,
 )
 
-WHO = ["anonymous", "outsider", "pending", "newcomer", "member", "core",
-       "coordinator", "operator"]
+WHO = [
+    "anonymous",
+    "outsider",
+    "pending",
+    "newcomer",
+    "member",
+    "core",
+    "coordinator",
+    "operator",
+]
 PUB, ORG, PRI = Visibility.PUBLIC, Visibility.ORGANISATION, Visibility.PRIVATE
 
 # Who may, per action and visibility (policy open unless stated).
@@ -22,20 +30,38 @@ TABLE = {
     "view": {
         PUB: set(WHO),
         ORG: set(WHO) - {"anonymous"},
-        PRI: {"pending", "newcomer", "member", "core", "coordinator",
-              "operator"},
+        PRI: {
+            "pending",
+            "newcomer",
+            "member",
+            "core",
+            "coordinator",
+            "operator",
+        },
     },
     "view_members": {
         PUB: set(WHO) - {"anonymous"},
         ORG: set(WHO) - {"anonymous"},
-        PRI: {"pending", "newcomer", "member", "core", "coordinator",
-              "operator"},
+        PRI: {
+            "pending",
+            "newcomer",
+            "member",
+            "core",
+            "coordinator",
+            "operator",
+        },
     },
     "join": {
         PUB: set(WHO) - {"anonymous"},
         ORG: set(WHO) - {"anonymous"},
-        PRI: {"pending", "newcomer", "member", "core", "coordinator",
-              "operator"},
+        PRI: {
+            "pending",
+            "newcomer",
+            "member",
+            "core",
+            "coordinator",
+            "operator",
+        },
     },
     "participate": {
         v: {"newcomer", "member", "core", "coordinator", "operator"}
@@ -45,7 +71,9 @@ TABLE = {
         v: {"newcomer", "member", "core", "coordinator"}
         for v in (PUB, ORG, PRI)
     },
-    "invite": {v: {"core", "coordinator", "operator"} for v in (PUB, ORG, PRI)},
+    "invite": {
+        v: {"core", "coordinator", "operator"} for v in (PUB, ORG, PRI)
+    },
     "edit": {v: {"coordinator", "operator"} for v in (PUB, ORG, PRI)},
     "moderate": {v: {"coordinator", "operator"} for v in (PUB, ORG, PRI)},
 }

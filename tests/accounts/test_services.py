@@ -22,9 +22,13 @@ class TestProfile:
     def test_update_renders_introduction_and_department(self, user):
         dept = DepartmentFactory(slug="platform")
         services.profile_update(
-            actor=user, person=user, display_name="  Ana   Silva ",
-            introduction="I run **Terraform** <b onclick=x>", time_zone=
-            "America/Sao_Paulo", department="platform")
+            actor=user,
+            person=user,
+            display_name="  Ana   Silva ",
+            introduction="I run **Terraform** <b onclick=x>",
+            time_zone="America/Sao_Paulo",
+            department="platform",
+        )
         user.refresh_from_db()
         assert user.display_name == "Ana Silva"
         assert user.department == dept
@@ -34,27 +38,38 @@ class TestProfile:
     def test_every_bad_field_named_and_nothing_saved(self, user):
         before = user.display_name
         with pytest.raises(ValidationError) as exc:
-            services.profile_update(actor=user, person=user,
-                                    display_name="", time_zone="Mars/Base",
-                                    department="nowhere",
-                                    job_title="x" * 101)
+            services.profile_update(
+                actor=user,
+                person=user,
+                display_name="",
+                time_zone="Mars/Base",
+                department="nowhere",
+                job_title="x" * 101,
+            )
         assert set(exc.value.message_dict) == {
-            "display_name", "time_zone", "department", "job_title"}
+            "display_name",
+            "time_zone",
+            "department",
+            "job_title",
+        }
         assert "Europe/Berlin" in exc.value.message_dict["time_zone"][0]
         user.refresh_from_db()
         assert user.display_name == before
 
     def test_only_yourself(self, user):
         with pytest.raises(PermissionDenied):
-            services.profile_update(actor=UserFactory(), person=user,
-                                    display_name="Hacked")
+            services.profile_update(
+                actor=UserFactory(), person=user, display_name="Hacked"
+            )
 
 
 class TestExpertise:
     def test_set_creates_then_changes_and_level_change_clears_verify(
-            self, user):
-        e = services.expertise_set(actor=user, person=user,
-                                   skill="Terraform", level=4, years=6)
+        self, user
+    ):
+        e = services.expertise_set(
+            actor=user, person=user, skill="Terraform", level=4, years=6
+        )
         assert Skill.objects.get().slug == "terraform"
         c = CommunityFactory()
         coordinator = member(c, Role.COORDINATOR)
@@ -64,15 +79,17 @@ class TestExpertise:
         services.expertise_verify(actor=coordinator, expertise=e)
         e.refresh_from_db()
         assert e.is_verified
-        e = services.expertise_set(actor=user, person=user,
-                                   skill="terraform", level=5, years=7)
+        e = services.expertise_set(
+            actor=user, person=user, skill="terraform", level=5, years=7
+        )
         assert Expertise.objects.count() == 1
         assert not e.is_verified and (e.level, e.years) == (5, 7)
 
     def test_bad_level_and_years(self, user):
         with pytest.raises(ValidationError) as exc:
-            services.expertise_set(actor=user, person=user, skill="Go",
-                                   level=9, years=-1)
+            services.expertise_set(
+                actor=user, person=user, skill="Go", level=9, years=-1
+            )
         assert set(exc.value.message_dict) == {"level", "years"}
         assert Expertise.objects.count() == 0
 
@@ -109,7 +126,8 @@ class TestTokens:
     def test_expired_and_bad_tokens(self, user):
         token, raw = services.token_create(actor=user, name="old")
         AccessToken.objects.filter(pk=token.pk).update(
-            expires_at=timezone.now() - timedelta(seconds=1))
+            expires_at=timezone.now() - timedelta(seconds=1)
+        )
         assert services.token_authenticate(raw) is None
         assert services.token_authenticate("pra_nonsense") is None
         assert services.token_authenticate("Bearer x") is None
@@ -120,8 +138,10 @@ class TestTokens:
         assert "name" in exc.value.message_dict
         with pytest.raises(ValidationError) as exc:
             services.token_create(
-                actor=user, name="x",
-                expires_at=timezone.now() - timedelta(days=1))
+                actor=user,
+                name="x",
+                expires_at=timezone.now() - timedelta(days=1),
+            )
         assert "expires_at" in exc.value.message_dict
         token, _ = services.token_create(actor=user, name="mine")
         with pytest.raises(PermissionDenied):

@@ -10,7 +10,8 @@ from tests.factories import CommunityFactory
 def test_markdown_keeps_code_tables_and_drops_html():
     html = text.render_markdown(
         "```python\nx = 1\n```\n\n| a | b |\n|---|---|\n| 1 | 2 |\n\n"
-        '<img src=x onerror=alert(1)> ![ok](https://e.org/a.png "t")')
+        '<img src=x onerror=alert(1)> ![ok](https://e.org/a.png "t")'
+    )
     assert '<code class="language-python">x = 1' in html
     assert "<table>" in html and "<td>1</td>" in html
     assert "<img src=x" not in html
@@ -24,12 +25,15 @@ def test_links_get_rel_and_only_safe_schemes():
 
 
 def test_clean_line_names_field_and_limits():
-    assert text.clean_line(" a \x00 b\n c ", field="name",
-                           max_length=10) == "a b c"
+    assert (
+        text.clean_line(" a \x00 b\n c ", field="name", max_length=10)
+        == "a b c"
+    )
     with pytest.raises(ValidationError) as exc:
         text.clean_line("", field="job_title", max_length=5)
     assert exc.value.message_dict == {
-        "job_title": ["Job title is required: please fill it in."]}
+        "job_title": ["Job title is required: please fill it in."]
+    }
     with pytest.raises(ValidationError, match="at most 5"):
         text.clean_line("abcdefg", field="x", max_length=5)
 
@@ -40,17 +44,39 @@ def test_clean_time_zone():
         text.clean_time_zone("CET+1")
 
 
-@pytest.mark.parametrize(("url", "backend", "options"), [
-    ("", "filebased", {"file_path": "/data/mail"}),
-    ("console:", "console", {}),
-    ("smtp://u:p%40ss@mail.example.org:587?tls=true", "smtp",
-     {"host": "mail.example.org", "port": 587, "username": "u",
-      "password": "p@ss", "use_tls": True, "use_ssl": False,
-      "timeout": 20.0}),
-    ("smtps://mail.example.org", "smtp",
-     {"host": "mail.example.org", "port": None, "username": "",
-      "password": "", "use_tls": False, "use_ssl": True, "timeout": 20.0}),
-])
+@pytest.mark.parametrize(
+    ("url", "backend", "options"),
+    [
+        ("", "filebased", {"file_path": "/data/mail"}),
+        ("console:", "console", {}),
+        (
+            "smtp://u:p%40ss@mail.example.org:587?tls=true",
+            "smtp",
+            {
+                "host": "mail.example.org",
+                "port": 587,
+                "username": "u",
+                "password": "p@ss",
+                "use_tls": True,
+                "use_ssl": False,
+                "timeout": 20.0,
+            },
+        ),
+        (
+            "smtps://mail.example.org",
+            "smtp",
+            {
+                "host": "mail.example.org",
+                "port": None,
+                "username": "",
+                "password": "",
+                "use_tls": False,
+                "use_ssl": True,
+                "timeout": 20.0,
+            },
+        ),
+    ],
+)
 def test_email_url(url, backend, options, tmp_path):
     from pathlib import Path
 
@@ -63,7 +89,7 @@ def test_email_url_refuses_unknown_scheme():
     from pathlib import Path
 
     with pytest.raises(ImproperlyConfigured, match="smtp://"):
-        email_url.parse("gopher://x", file_path=Path("/tmp"))
+        email_url.parse("gopher://x", file_path=Path("mail"))
 
 
 @pytest.mark.django_db
@@ -74,13 +100,18 @@ def test_keyset_walks_every_row_once():
 
     seen, cursor = [], None
     while True:
-        page = keyset(Community.objects.all(), order=("name", "id"),
-                      cursor=cursor, size=3)
+        page = keyset(
+            Community.objects.all(),
+            order=("name", "id"),
+            cursor=cursor,
+            size=3,
+        )
         seen += [c.pk for c in page.items]
         if not (cursor := page.next_cursor):
             break
-    expected = list(Community.objects.order_by("name", "id")
-                    .values_list("pk", flat=True))
+    expected = list(
+        Community.objects.order_by("name", "id").values_list("pk", flat=True)
+    )
     assert seen == expected
 
 

@@ -211,7 +211,9 @@ def reason(user: Any, action: str, obj: Model | None = None) -> str | None:
     """Why ``user`` may not do ``action`` on ``obj``; None if they may."""
     if isinstance(obj, Membership):  # acting on a membership = moderating
         obj = obj.community
-    rule = RULES.get((type(obj) if obj is not None else None, action))
+    # __class__, not type(): request.user is a SimpleLazyObject whose
+    # type() is the wrapper, while __class__ is the wrapped model.
+    rule = RULES.get((obj.__class__ if obj is not None else None, action))
     if rule is None:
         raise LookupError(f"No access rule for {action!r} on {obj!r}")
     return rule(user, obj)

@@ -1,5 +1,6 @@
 """Every read about people, filtered by access."""
 
+from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
@@ -113,3 +114,104 @@ def token_get(*, viewer: Any, pk: int) -> AccessToken:
     if token is None:
         raise Http404("No such token.")
     return token
+
+
+# --- pages -----------------------------------------------------------------
+
+
+@dataclass
+class ExpertiseRow:
+    """One line of a profile's expertise list, with what the viewer may do
+    on it."""
+
+    expertise: Expertise
+    endorsed: bool
+    may_endorse: bool
+    may_verify: bool
+
+
+@dataclass
+class PersonPage:
+    person: User
+    rows: list[ExpertiseRow]
+    memberships: list[Membership]
+    is_me: bool
+
+
+def _rows(viewer: Any, expertise: list[Expertise]) -> list[ExpertiseRow]:
+    endorsed: set[int] = set()
+    if expertise and getattr(viewer, "is_authenticated", False):
+        endorsed = set(
+            Endorsement.objects.filter(
+                endorser=viewer, expertise__in=[e.pk for e in expertise]
+            ).values_list("expertise_id", flat=True)
+        )
+    # The verify rule asks whether the viewer coordinates a community the
+    # *person* is in, so one answer per person keeps the page at a fixed
+    # number of queries however much expertise it lists.
+    verify: dict[int, bool] = {}
+    rows = []
+    for e in expertise:
+        if e.user_id not in verify:
+            verify[e.user_id] = access.can(viewer, "verify", e)
+        rows.append(
+            ExpertiseRow(
+                expertise=e,
+                endorsed=e.pk in endorsed,
+                may_endorse=access.can(viewer, "endorse", e),
+                may_verify=verify[e.user_id],
+            )
+        )
+    return rows
+
+
+def person_page(*, viewer: Any, pk: int) -> PersonPage:
+    """A profile with its expertise (skill, verifier, the viewer's
+    endorsements and rights) and the communities the viewer may see the
+    person in, in a fixed number of queries.
+
+    Refuses (404) a person the viewer may not see.
+    """
+    person = User.objects.select_related("department").filter(pk=pk).first()
+    if person is None or not access.can(viewer, "view", person):
+        raise Http404("No such person.")
+    expertise = list(
+        Expertise.objects.filter(user=person).select_related(
+            "skill", "verified_by"
+        )
+    )
+    return PersonPage(
+        person=person,
+        rows=_rows(viewer, expertise),
+        memberships=person_memberships(viewer=viewer, person=person),
+        is_me=person.pk == getattr(viewer, "pk", None),
+    )
+
+
+def expertise_row(*, viewer: Any, pk: int) -> ExpertiseRow:
+    """One expertise line as the profile shows it (after an endorsement or
+    a verification).
+
+    Refuses (404) expertise of a person the viewer may not see.
+    """
+    e = (
+        Expertise.objects.select_related("user", "skill", "verified_by")
+        .filter(pk=pk)
+        .first()
+    )
+    if e is None or not access.can(viewer, "view", e.user):
+        raise Http404("No such expertise.")
+    return _rows(viewer, [e])[0]
+
+
+def my_expertise(*, viewer: Any) -> list[Expertise]:
+    """The viewer's own expertise, highest level first, for settings.
+
+    Refuses nothing: it only ever lists the viewer's own (sign-in is the
+    page's concern).
+    """
+    return list(
+        Expertise.objects.filter(user=viewer).select_related(
+            "skill", "verified_by"
+        )
+    )

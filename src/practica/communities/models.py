@@ -70,6 +70,11 @@ class Community(TimeStamped):
     departments = models.ManyToManyField(
         "accounts.Department", blank=True, related_name="communities"
     )
+    members_propose_tags = models.BooleanField(
+        default=True,
+        help_text="Members may propose new tags; otherwise only "
+        "coordinators add them.",
+    )
     member_count = models.PositiveIntegerField(default=0)
     pending_count = models.PositiveIntegerField(default=0)
     created_by = models.ForeignKey(

@@ -9,6 +9,11 @@ from django.core.exceptions import ValidationError
 from django.db.models import Model, Q, QuerySet
 
 
+BAD_CURSOR = (
+    "This page cursor is not valid: start again from the first page."
+)
+
+
 @dataclass
 class Page[T: Model]:
     items: list[T]
@@ -27,12 +32,7 @@ def decode(cursor: str, size: int) -> list[Any]:
     except ValueError:
         values = None
     if not isinstance(values, list) or len(values) != size:
-        raise ValidationError(
-            {
-                "cursor": "This page cursor is not valid: start again from "
-                "the first page."
-            }
-        )
+        raise ValidationError({"cursor": BAD_CURSOR})
     return values
 
 
@@ -54,7 +54,10 @@ def keyset[T: Model](
             for prev, value in zip(order[:i], values[:i], strict=True):
                 step &= Q(**{prev: value})
             after |= step
-        qs = qs.filter(after)
+        try:
+            qs = qs.filter(after)
+        except (TypeError, ValueError):  # a cursor edited by hand
+            raise ValidationError({"cursor": BAD_CURSOR}) from None
     items = list(qs[: size + 1])
     more = len(items) > size
     items = items[:size]
