@@ -78,9 +78,11 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "django_htmx",
+    "ninja",  # serves the API docs' assets locally (no CDN)
     "practica.core",
     "practica.accounts",
     "practica.communities",
+    "practica.conversations",
     "practica.api",
 ]
 
@@ -207,6 +209,8 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
+# Sign-up also asks for a display name and a time zone.
+ACCOUNT_SIGNUP_FORM_CLASS = "practica.accounts.forms.SignupForm"
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_EMAIL_VERIFICATION = os.environ.get(
     "ACCOUNT_EMAIL_VERIFICATION", "optional"

@@ -133,3 +133,30 @@ def test_activity_is_append_only(community):
     with pytest.raises(RuntimeError):
         entry.delete()
     assert Activity.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_keyset_descending_and_tampered_types():
+    from practica.communities.models import Community
+
+    for i in range(5):
+        CommunityFactory(name=f"D{i}")
+    first = keyset(
+        Community.objects.all(), order=("-name", "-id"), cursor=None, size=2
+    )
+    assert [c.name for c in first.items] == ["D4", "D3"]
+    second = keyset(
+        Community.objects.all(),
+        order=("-name", "-id"),
+        cursor=first.next_cursor,
+        size=2,
+    )
+    assert [c.name for c in second.items] == ["D2", "D1"]
+    with pytest.raises(ValidationError) as exc:
+        keyset(
+            Community.objects.all(),
+            order=("name", "id"),
+            cursor=encode(["D1", "not-a-number"]),
+            size=2,
+        )
+    assert "cursor" in exc.value.message_dict

@@ -43,15 +43,17 @@ def keyset[T: Model](
     cursor: str | None,
     size: int,
 ) -> Page[T]:
-    """One page of ``queryset`` ordered ascending by ``order`` (which must
-    end in a unique field), starting after ``cursor``."""
+    """One page of ``queryset`` ordered by ``order`` (fields, ``-`` for
+    descending, the last one unique), starting after ``cursor``."""
     qs = queryset.order_by(*order)
+    fields = [f.lstrip("-") for f in order]
     if cursor:
         values = decode(cursor, len(order))
         after = Q()
-        for i, field in enumerate(order):
-            step = Q(**{f"{field}__gt": values[i]})
-            for prev, value in zip(order[:i], values[:i], strict=True):
+        for i, key in enumerate(order):
+            op = "lt" if key.startswith("-") else "gt"
+            step = Q(**{f"{fields[i]}__{op}": values[i]})
+            for prev, value in zip(fields[:i], values[:i], strict=True):
                 step &= Q(**{prev: value})
             after |= step
         try:
@@ -64,7 +66,7 @@ def keyset[T: Model](
     nxt = None
     if more and items:
         last = items[-1]
-        nxt = encode([_value(last, f) for f in order])
+        nxt = encode([_value(last, f) for f in fields])
     return Page(items=items, next_cursor=nxt)
 
 

@@ -1,0 +1,387 @@
+"""Every read about conversations, filtered by access."""
+
+import math
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import timedelta
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db.models import F, Q, QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from practica import access
+from practica.accounts.models import Expertise, Level, User
+from practica.communities.models import Community, Membership, Status
+from practica.conversations.models import (
+    Comment,
+    Conversation,
+    Flag,
+    FlagState,
+    Kind,
+    Reply,
+    Revision,
+    State,
+    Tag,
+    Vote,
+    Worked,
+)
+from practica.core.pagination import Page, keyset
+
+SORTS = {
+    "newest": ("-created_at", "-id"),
+    "active": ("-last_activity_at", "-id"),
+    "votes": ("-score", "-id"),
+    "unanswered": ("-created_at", "-id"),
+}
+LIST_FIELDS = (
+    "id", "community_id", "kind", "author_id", "title", "tag_names",
+    "state", "locked", "accepted_reply_id", "score", "reply_count",
+    "view_count", "last_activity_at", "created_at",
+)  # fmt: skip
+
+
+def _list_qs(qs: QuerySet[Conversation]) -> QuerySet[Conversation]:
+    return qs.select_related("author", "community").only(
+        *LIST_FIELDS,
+        "author__display_name",
+        "author__email",
+        "community__name",
+        "community__slug",
+    )
+
+
+def conversation_list(
+    *,
+    viewer: Any,
+    community: Community | None = None,
+    sort: str = "active",
+    tag: str = "",
+    kind: str = "",
+    status: str = "",
+    author: User | None = None,
+    cursor: str | None = None,
+    size: int | None = None,
+) -> Page[Conversation]:
+    """Conversations in one community (or every visible one), sorted and
+    filtered, a page at a time.
+
+    Refuses an unknown sort or status with the choices.
+    """
+    if sort not in SORTS:
+        raise ValidationError(
+            {"sort": f"Sort by one of {', '.join(SORTS)}; got '{sort}'."}
+        )
+    if community is not None:
+        access.require(viewer, "view", community)
+        qs = Conversation.objects.filter(community=community)
+    else:
+        qs = Conversation.objects.filter(
+            community__in=access.visible_communities(viewer)
+        )
+    if sort == "unanswered":
+        qs = qs.filter(kind=Kind.QUESTION, reply_count=0, state=State.OPEN)
+    if tag:
+        qs = qs.filter(tags__slug=tag)
+    if kind:
+        qs = qs.filter(kind=kind)
+    if author is not None:
+        qs = qs.filter(author=author)
+    statuses = {
+        "solved": Q(accepted_reply__isnull=False),
+        "unsolved": Q(
+            kind=Kind.QUESTION, accepted_reply__isnull=True, state=State.OPEN
+        ),
+        "open": Q(state=State.OPEN),
+        "closed": ~Q(state=State.OPEN),
+    }
+    if status:
+        if status not in statuses:
+            raise ValidationError(
+                {
+                    "status": f"Status is one of {', '.join(statuses)}; got "
+                    f"'{status}'."
+                }
+            )
+        qs = qs.filter(statuses[status])
+    return keyset(
+        _list_qs(qs),
+        order=SORTS[sort],
+        cursor=cursor,
+        size=size or settings.PRACTICA_PAGE_SIZE,
+    )
+
+
+def conversation_get(*, viewer: Any, pk: int) -> Conversation:
+    """One conversation the viewer may see (404 otherwise)."""
+    c = (
+        Conversation.objects.select_related("community", "author")
+        .filter(pk=pk)
+        .first()
+    )
+    if c is None or not access.can(viewer, "view", c.community):
+        raise Http404("No such conversation.")
+    return c
+
+
+def reply_get(*, viewer: Any, pk: int) -> Reply:
+    r = (
+        Reply.objects.select_related("conversation__community", "author")
+        .filter(pk=pk)
+        .first()
+    )
+    if r is None or not access.can(viewer, "view", r.conversation.community):
+        raise Http404("No such answer.")
+    return r
+
+
+@dataclass
+class ReplyView:
+    reply: Reply
+    comments: list[Comment]
+    my_vote: int
+    worked: bool
+    accepted: bool
+
+
+@dataclass
+class ConversationPage:
+    conversation: Conversation
+    replies: list[ReplyView]
+    comments: list[Comment]
+    tags: list[Tag]
+    my_vote: int
+    may_participate: bool
+    may_moderate: bool
+    may_edit: bool
+    may_accept: bool
+    duplicate_of: Conversation | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+def conversation_page(*, viewer: Any, pk: int) -> ConversationPage:
+    """A conversation with its answers (accepted first, then by votes),
+    comments, tags and the viewer's own votes and marks, in a fixed number
+    of queries however many answers, comments and votes it has."""
+    c = conversation_get(viewer=viewer, pk=pk)
+    replies = list(
+        Reply.objects.filter(conversation=c)
+        .select_related("author", "author__department")
+        .order_by("-score", "created_at", "id")
+    )
+    comments = list(
+        Comment.objects.filter(conversation=c).select_related("author")
+    )
+    by_reply: dict[int | None, list[Comment]] = defaultdict(list)
+    for comment in comments:
+        by_reply[comment.reply_id].append(comment)
+    votes: dict[int | None, int] = {}
+    worked: set[int] = set()
+    signed_in = getattr(viewer, "is_authenticated", False)
+    if signed_in:
+        for v in Vote.objects.filter(
+            Q(conversation=c) | Q(reply__conversation=c), user=viewer
+        ):
+            votes[v.reply_id] = v.value
+        worked = set(
+            Worked.objects.filter(
+                user=viewer, reply__conversation=c
+            ).values_list("reply_id", flat=True)
+        )
+    views = [
+        ReplyView(
+            reply=r,
+            comments=by_reply.get(r.pk, []),
+            my_vote=votes.get(r.pk, 0),
+            worked=r.pk in worked,
+            accepted=r.pk == c.accepted_reply_id,
+        )
+        for r in replies
+    ]
+    views.sort(key=lambda v: not v.accepted)  # stable: accepted first
+    participate = access.can(viewer, "participate", c.community)
+    moderate = access.can(viewer, "moderate", c.community)
+    mine = signed_in and viewer.pk == c.author_id
+    duplicate_of = None
+    if c.duplicate_of_id:
+        duplicate_of = Conversation.objects.only("id", "title").get(
+            pk=c.duplicate_of_id
+        )
+    return ConversationPage(
+        conversation=c,
+        replies=views,
+        comments=by_reply.get(None, []),
+        tags=list(c.tags.all()),
+        my_vote=votes.get(None, 0),
+        may_participate=participate,
+        may_moderate=moderate,
+        may_edit=moderate or (mine and participate),
+        may_accept=c.kind == Kind.QUESTION
+        and (moderate or (mine and participate)),
+        duplicate_of=duplicate_of,
+    )
+
+
+def revisions(
+    *, viewer: Any, conversation: Conversation, reply: Reply | None = None
+) -> list[Revision]:
+    """The edit history of a question or an answer, oldest first."""
+    access.require(viewer, "view", conversation.community)
+    return list(
+        Revision.objects.filter(
+            conversation=conversation, reply=reply
+        ).select_related("author")
+    )
+
+
+def tag_list(
+    *, viewer: Any, community: Community, include_proposed: bool = True
+) -> QuerySet[Tag]:
+    """A community's tags, most used first."""
+    access.require(viewer, "view", community)
+    qs = Tag.objects.filter(community=community)
+    if not include_proposed:
+        qs = qs.filter(approved=True)
+    return qs.order_by("-use_count", "name")
+
+
+def flag_queue(*, viewer: Any, community: Community) -> QuerySet[Flag]:
+    """Open flags in a community, oldest first (coordinators)."""
+    access.require(viewer, "moderate", community)
+    return Flag.objects.filter(
+        conversation__community=community, state=FlagState.OPEN
+    ).select_related("conversation", "reply", "flagged_by")
+
+
+def _my_skills(viewer: Any) -> tuple[set[int], set[str]]:
+    rows = Expertise.objects.filter(user=viewer).values_list(
+        "skill_id", "skill__slug"
+    )
+    return {r[0] for r in rows}, {r[1] for r in rows}
+
+
+def questions_for_me(
+    *, viewer: Any, cursor: str | None = None, size: int | None = None
+) -> Page[Conversation]:
+    """Open, unsolved questions in my communities whose tags match my
+    expertise, newest first; never my own."""
+    ids = [
+        cid
+        for cid, m in access.memberships(viewer).items()
+        if m.status == Status.ACTIVE
+    ]
+    skill_ids, slugs = _my_skills(viewer)
+    qs = (
+        Conversation.objects.filter(
+            community_id__in=ids,
+            kind=Kind.QUESTION,
+            state=State.OPEN,
+            accepted_reply__isnull=True,
+        )
+        .filter(Q(tags__skill_id__in=skill_ids) | Q(tags__slug__in=slugs))
+        .exclude(author=viewer)
+        .distinct()
+    )
+    return keyset(
+        _list_qs(qs),
+        order=SORTS["newest"],
+        cursor=cursor,
+        size=size or settings.PRACTICA_PAGE_SIZE,
+    )
+
+
+@dataclass
+class Suggestion:
+    person: User
+    score: float
+    reasons: list[str]
+
+
+HALF_LIFE_DAYS = 180.0
+
+
+def who_to_ask(
+    *, viewer: Any, conversation: Conversation, limit: int = 5
+) -> list[Suggestion]:
+    """Up to ``limit`` members likely to know, each with the reasons.
+
+    Ranks declared expertise in the question's tags (by level, verified
+    counts more), endorsements, accepted answers in the same tags (halved
+    every 180 days) and availability to help. Never the asker, only
+    active members of the community. Four queries.
+    """
+    access.require(viewer, "view", conversation.community)
+    tags = list(conversation.tags.all())
+    if not tags:
+        return []
+    skill_ids = {t.skill_id for t in tags if t.skill_id}
+    slugs = {t.slug for t in tags}
+    members = set(
+        Membership.objects.filter(
+            community_id=conversation.community_id, status=Status.ACTIVE
+        )
+        .exclude(user=conversation.author)
+        .values_list("user_id", flat=True)
+    )
+    score: dict[int, float] = defaultdict(float)
+    reasons: dict[int, list[str]] = defaultdict(list)
+    for e in (
+        Expertise.objects.filter(user_id__in=members)
+        .filter(Q(skill_id__in=skill_ids) | Q(skill__slug__in=slugs))
+        .select_related("skill")
+    ):
+        score[e.user_id] += e.level * (1.5 if e.is_verified else 1.0)
+        score[e.user_id] += math.log1p(e.endorsement_count)
+        words = f"{Level(e.level).label.lower()} in {e.skill.name}"
+        if e.years:
+            words += f", {e.years} years"
+        if e.is_verified:
+            words += ", verified"
+        if e.endorsement_count:
+            words += f", endorsed by {e.endorsement_count}"
+        reasons[e.user_id].append(words)
+    now = timezone.now()
+    accepted: dict[int, int] = defaultdict(int)
+    for author_id, created in (
+        Reply.objects.filter(
+            conversation__community_id=conversation.community_id,
+            conversation__tags__slug__in=slugs,
+            author_id__in=members,
+            created_at__gte=now - timedelta(days=3 * 365),
+        )
+        .filter(conversation__accepted_reply=F("pk"))
+        .exclude(conversation=conversation)
+        .values_list("author_id", "created_at")
+        .distinct()
+    ):
+        age = (now - created).total_seconds() / 86400
+        score[author_id] += 3 * 0.5 ** (age / HALF_LIFE_DAYS)
+        accepted[author_id] += 1
+    for uid, n in accepted.items():
+        tagline = ", ".join(t.name for t in tags[:2])
+        reasons[uid].append(
+            f"{n} accepted answer{'s' if n > 1 else ''} on {tagline}"
+        )
+    if not score:
+        return []
+    people = {
+        u.pk: u for u in User.objects.filter(pk__in=score, is_active=True)
+    }
+    for uid, person in people.items():
+        if person.available_to_help:
+            score[uid] *= 1.25
+            reasons[uid].append("available to help")
+    ranked = sorted(
+        (uid for uid in score if uid in people),
+        key=lambda uid: (-score[uid], people[uid].name),
+    )
+    return [
+        Suggestion(
+            person=people[uid],
+            score=round(score[uid], 2),
+            reasons=reasons[uid],
+        )
+        for uid in ranked[:limit]
+    ]
