@@ -83,6 +83,7 @@ INSTALLED_APPS = [
     "practica.accounts",
     "practica.communities",
     "practica.conversations",
+    "practica.search",
     "practica.api",
 ]
 

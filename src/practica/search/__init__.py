@@ -1,0 +1,1 @@
+"""One search interface for every app (see backends.py)."""
