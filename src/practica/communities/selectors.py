@@ -4,7 +4,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Prefetch, Q, QuerySet, prefetch_related_objects
 from django.http import Http404
 
 from practica import access
@@ -183,4 +183,42 @@ def my_memberships(*, viewer: Any) -> QuerySet[Membership]:
         .exclude(status=Status.LEFT)
         .select_related("community")
         .order_by("community__name")
+    )
+
+
+def community_for_edit(*, viewer: Any, slug: str) -> Community:
+    """A community with its departments loaded, for its edit form.
+
+    Refuses (PermissionDenied) anyone who may not edit it; a community the
+    viewer may not see is a 404.
+    """
+    community = community_get(viewer=viewer, slug=slug, action="edit")
+    prefetch_related_objects([community], "departments")
+    return community
+
+
+def coordinator_queue(*, viewer: Any, size: int = 3) -> list[Community]:
+    """Communities the viewer coordinates that have join requests waiting,
+    each with its ``size`` oldest requests in ``waiting``.
+
+    Empty for anyone who coordinates nothing; two queries otherwise.
+    """
+    ids = [
+        cid
+        for cid, m in access.memberships(viewer).items()
+        if m.status == Status.ACTIVE and m.role == Role.COORDINATOR
+    ]
+    if not ids:
+        return []
+    waiting = (
+        Membership.objects.filter(status=Status.PENDING)
+        .select_related("user")
+        .order_by("created_at", "id")
+    )
+    return list(
+        Community.objects.filter(pk__in=ids, pending_count__gt=0)
+        .prefetch_related(
+            Prefetch("memberships", queryset=waiting[:size], to_attr="waiting")
+        )
+        .order_by("name")
     )

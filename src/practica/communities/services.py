@@ -103,6 +103,7 @@ def _apply(community: Community, fields: dict[str, Any]) -> list[Department]:
             v, field="statement_prompt", max_length=300, required=False
         ),
         "is_formal": bool,
+        "members_propose_tags": bool,
         "slug": lambda v: _clean_slug(
             v, current=community if community.pk else None
         ),
@@ -283,6 +284,7 @@ def membership_approve(
     m.decided_at = m.joined_at = timezone.now()
     m.save()
     _recount(m.community)
+    access.forget(m.user)
     activity.record(
         actor=actor,
         verb="membership.approved",

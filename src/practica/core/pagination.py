@@ -8,10 +8,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db.models import Model, Q, QuerySet
 
-
-BAD_CURSOR = (
-    "This page cursor is not valid: start again from the first page."
-)
+BAD_CURSOR = "This page cursor is not valid: start again from the first page."
 
 
 @dataclass

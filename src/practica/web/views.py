@@ -1,6 +1,39 @@
+"""The home page: what Practica is, or what waits for the person."""
+
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from practica.communities import selectors
+from practica.communities.models import Status
+
+PUBLIC_ON_HOME = 12
+
 
 def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "web/home.html")
+    viewer = request.user
+    if not viewer.is_authenticated:
+        page = selectors.community_list(viewer=viewer, size=PUBLIC_ON_HOME)
+        return render(
+            request,
+            "web/home.html",
+            {
+                "public": page.items,
+                "more_public": page.next_cursor is not None,
+                "member_of": set(),
+                "pending_in": set(),
+            },
+        )
+    mine = list(selectors.my_memberships(viewer=viewer))
+    return render(
+        request,
+        "web/home.html",
+        {
+            "active": [m for m in mine if m.status == Status.ACTIVE],
+            "asked": [
+                m
+                for m in mine
+                if m.status in (Status.PENDING, Status.DECLINED)
+            ],
+            "queue": selectors.coordinator_queue(viewer=viewer),
+        },
+    )
