@@ -21,7 +21,7 @@ from practica.accounts.models import (
     Skill,
     User,
 )
-from practica.core import activity, text
+from practica.core import activity, text, validation
 
 TOKEN_PREFIX = "pra_"  # noqa: S105 - a marker, not a secret
 
@@ -34,48 +34,29 @@ def profile_update(*, actor: User, person: User, **fields: Any) -> User:
     an invalid time zone and over-long values, naming the field.
     """
     access.require(actor, "edit", person)
-    errors: dict[str, list[str]] = {}
-    lines = {
-        "display_name": 100,
-        "pronouns": 30,
-        "job_title": 100,
-        "location": 100,
-        "help_note": 200,
-    }
 
-    def attempt(name: str, clean: Any) -> None:
-        try:
-            setattr(person, name, clean())
-        except ValidationError as exc:
-            for key, msgs in exc.message_dict.items():
-                errors.setdefault(key, []).extend(msgs)
-
-    for name, limit in lines.items():
-        if name in fields:
-            attempt(
-                name,
-                lambda n=name, lim=limit: text.clean_line(
-                    fields[n],
-                    field=n,
-                    max_length=lim,
-                    required=(n == "display_name"),
-                ),
-            )
-    if "time_zone" in fields:
-        attempt("time_zone", lambda: text.clean_time_zone(fields["time_zone"]))
-    if "introduction" in fields:
-        attempt(
-            "introduction",
-            lambda: text.clean_markdown(
-                fields["introduction"], field="introduction", max_length=5000
-            ),
+    def line(name: str, limit: int, required: bool = False) -> Any:
+        return lambda v: text.clean_line(
+            v, field=name, max_length=limit, required=required
         )
-    if "available_to_help" in fields:
-        person.available_to_help = bool(fields["available_to_help"])
-    if "department" in fields:
-        attempt("department", lambda: _department(fields["department"]))
-    if errors:
-        raise ValidationError(errors)
+
+    validation.apply(
+        person,
+        fields,
+        {
+            "display_name": line("display_name", 100, required=True),
+            "pronouns": line("pronouns", 30),
+            "job_title": line("job_title", 100),
+            "location": line("location", 100),
+            "help_note": line("help_note", 200),
+            "time_zone": text.clean_time_zone,
+            "introduction": lambda v: text.clean_markdown(
+                v, field="introduction", max_length=5000
+            ),
+            "available_to_help": bool,
+            "department": _department,
+        },
+    )
     person.introduction_html = text.render_markdown(person.introduction)
     person.save()
     activity.record(

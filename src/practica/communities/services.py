@@ -27,7 +27,7 @@ from practica.communities.models import (
     Status,
     Visibility,
 )
-from practica.core import activity, text
+from practica.core import activity, text, validation
 
 RESERVED_SLUGS = {"new", "mine", "api", "admin", "static", "media"}
 MIN_STATEMENT = 20
@@ -86,42 +86,36 @@ def _departments(values: list[Any]) -> list[Department]:
     return found
 
 
-def _apply(community: Community, fields: dict[str, Any]) -> list[Department]:
-    """Validate and set the editable fields; collect every error."""
-    errors: dict[str, list[str]] = {}
-    departments: list[Department] = []
-    cleaners: dict[str, Any] = {
-        "name": lambda v: text.clean_line(v, field="name", max_length=120),
-        "tagline": lambda v: text.clean_line(
-            v, field="tagline", max_length=200
-        ),
-        "charter": lambda v: text.clean_markdown(v, field="charter"),
-        "kind": lambda v: _choice(v, Kind, "kind"),
-        "visibility": lambda v: _choice(v, Visibility, "visibility"),
-        "policy": lambda v: _choice(v, Policy, "policy"),
-        "statement_prompt": lambda v: text.clean_line(
-            v, field="statement_prompt", max_length=300, required=False
-        ),
-        "is_formal": bool,
-        "members_propose_tags": bool,
-        "slug": lambda v: _clean_slug(
-            v, current=community if community.pk else None
-        ),
-    }
-    for name, clean in cleaners.items():
-        if name in fields:
-            try:
-                setattr(community, name, clean(fields[name]))
-            except ValidationError as exc:
-                for key, msgs in exc.message_dict.items():
-                    errors.setdefault(key, []).extend(msgs)
-    if fields.get("departments") is not None:
-        try:
-            departments = _departments(fields["departments"])
-        except ValidationError as exc:
-            errors.update(exc.message_dict)
-    if errors:
-        raise ValidationError(errors)
+def _apply(
+    community: Community, fields: dict[str, Any]
+) -> list[Department] | None:
+    """Validate and set the editable fields (every error at once); return
+    the departments to set, or None to leave them."""
+    cleaned = validation.clean_fields(
+        fields,
+        {
+            "name": lambda v: text.clean_line(v, field="name", max_length=120),
+            "tagline": lambda v: text.clean_line(
+                v, field="tagline", max_length=200
+            ),
+            "charter": lambda v: text.clean_markdown(v, field="charter"),
+            "kind": lambda v: _choice(v, Kind, "kind"),
+            "visibility": lambda v: _choice(v, Visibility, "visibility"),
+            "policy": lambda v: _choice(v, Policy, "policy"),
+            "statement_prompt": lambda v: text.clean_line(
+                v, field="statement_prompt", max_length=300, required=False
+            ),
+            "is_formal": bool,
+            "members_propose_tags": bool,
+            "slug": lambda v: _clean_slug(
+                v, current=community if community.pk else None
+            ),
+            "departments": lambda v: None if v is None else _departments(v),
+        },
+    )
+    departments = cleaned.pop("departments", None)
+    for name, value in cleaned.items():
+        setattr(community, name, value)
     community.charter_html = text.render_markdown(community.charter)
     return departments
 
@@ -173,7 +167,7 @@ def community_update(
     community.version = F("version") + 1
     community.save()
     community.refresh_from_db()
-    if fields.get("departments") is not None:
+    if departments is not None:
         community.departments.set(departments)
     activity.record(
         actor=actor,

@@ -28,7 +28,7 @@ from practica.conversations.models import (
     Vote,
     Worked,
 )
-from practica.core import activity, text
+from practica.core import activity, text, validation
 
 MIN_TITLE, MAX_TITLE = 10, 200
 MIN_BODY = 20
@@ -63,22 +63,6 @@ def _body(value: str, *, field: str = "body") -> str:
             }
         )
     return body
-
-
-def _collect(*checks: Any) -> list[Any]:
-    """Run each check; raise every field's error at once."""
-    errors: dict[str, list[str]] = {}
-    results = []
-    for check in checks:
-        try:
-            results.append(check())
-        except ValidationError as exc:
-            results.append(None)
-            for key, msgs in exc.message_dict.items():
-                errors.setdefault(key, []).extend(msgs)
-    if errors:
-        raise ValidationError(errors)
-    return results
 
 
 def resolve_tags(
@@ -222,13 +206,15 @@ def conversation_create(
         raise ValidationError(
             {"kind": f"'{kind}' is not a kind: use question or discussion."}
         )
-    title, body, found = _collect(
-        lambda: _title(title),
-        lambda: _body(body),
-        lambda: resolve_tags(
-            actor=author, community=community, names=tags or []
-        ),
-    )
+    title, body, found = validation.clean_all(
+        {
+            "title": lambda: _title(title),
+            "body": lambda: _body(body),
+            "tags": lambda: resolve_tags(
+                actor=author, community=community, names=tags or []
+            ),
+        }
+    ).values()
     now = timezone.now()
     conversation = Conversation.objects.create(
         community=community,
@@ -289,15 +275,17 @@ def conversation_edit(
     message = text.clean_line(
         message, field="message", max_length=200, required=False
     )
-    title, body, found = _collect(
-        lambda: _title(title),
-        lambda: _body(body),
-        lambda: resolve_tags(
-            actor=actor,
-            community=c.community,
-            names=tags if tags is not None else list(c.tag_names),
-        ),
-    )
+    title, body, found = validation.clean_all(
+        {
+            "title": lambda: _title(title),
+            "body": lambda: _body(body),
+            "tags": lambda: resolve_tags(
+                actor=actor,
+                community=c.community,
+                names=tags if tags is not None else list(c.tag_names),
+            ),
+        }
+    ).values()
     if (title, body, [t.name for t in found]) == (
         c.title,
         c.body,
@@ -522,12 +510,14 @@ def reply_create(
     """
     c = Conversation.objects.select_for_update().get(pk=conversation.pk)
     _open_for_writing(author, c)
-    body, experience = _collect(
-        lambda: _body(body),
-        lambda: text.clean_line(
-            experience, field="experience", max_length=300, required=False
-        ),
-    )
+    body, experience = validation.clean_all(
+        {
+            "body": lambda: _body(body),
+            "experience": lambda: text.clean_line(
+                experience, field="experience", max_length=300, required=False
+            ),
+        }
+    ).values()
     digest = _digest(author, body)
     twin = Reply.objects.filter(
         conversation=c,
@@ -585,18 +575,20 @@ def reply_edit(
         .get(pk=reply.pk)
     )
     _may_edit(actor, r.author_id, r.conversation.community)
-    body, experience, message = _collect(
-        lambda: _body(body),
-        lambda: text.clean_line(
-            r.experience if experience is None else experience,
-            field="experience",
-            max_length=300,
-            required=False,
-        ),
-        lambda: text.clean_line(
-            message, field="message", max_length=200, required=False
-        ),
-    )
+    body, experience, message = validation.clean_all(
+        {
+            "body": lambda: _body(body),
+            "experience": lambda: text.clean_line(
+                r.experience if experience is None else experience,
+                field="experience",
+                max_length=300,
+                required=False,
+            ),
+            "message": lambda: text.clean_line(
+                message, field="message", max_length=200, required=False
+            ),
+        }
+    ).values()
     if (body, experience) == (r.body, r.experience):
         return r
     r.body, r.experience = body, experience
