@@ -9,6 +9,7 @@ from ninja.operation import Operation
 from practica.accounts.api import router as accounts_router
 from practica.api import auth, problems
 from practica.communities.api import router as communities_router
+from practica.conversations.api import router as conversations_router
 
 DESCRIPTION = """\
 The Practica API: the same rules as the web pages, for scripts and tools.
@@ -62,3 +63,4 @@ api = PracticaAPI(
 problems.install(api)
 api.add_router("", communities_router)
 api.add_router("", accounts_router)
+api.add_router("", conversations_router)

@@ -7,15 +7,21 @@ from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
-from django.db.models import F, Q, QuerySet
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import F, Q, QuerySet, prefetch_related_objects
 from django.http import Http404
 from django.utils import timezone
 
 from practica import access
 from practica.accounts.models import Expertise, Level, User
-from practica.communities.models import Community, Membership, Status
+from practica.communities.models import (
+    Community,
+    Membership,
+    Role,
+    Status,
+)
 from practica.conversations.models import (
+    AskRequest,
     Comment,
     Conversation,
     Flag,
@@ -28,6 +34,8 @@ from practica.conversations.models import (
     Vote,
     Worked,
 )
+from practica.core import text
+from practica.core.models import Activity
 from practica.core.pagination import Page, keyset
 
 SORTS = {
@@ -117,7 +125,9 @@ def conversation_list(
 def conversation_get(*, viewer: Any, pk: int) -> Conversation:
     """One conversation the viewer may see (404 otherwise)."""
     c = (
-        Conversation.objects.select_related("community", "author")
+        Conversation.objects.select_related(
+            "community", "author", "author__department"
+        )
         .filter(pk=pk)
         .first()
     )
@@ -128,7 +138,9 @@ def conversation_get(*, viewer: Any, pk: int) -> Conversation:
 
 def reply_get(*, viewer: Any, pk: int) -> Reply:
     r = (
-        Reply.objects.select_related("conversation__community", "author")
+        Reply.objects.select_related(
+            "conversation__community", "author", "author__department"
+        )
         .filter(pk=pk)
         .first()
     )
@@ -204,6 +216,9 @@ def conversation_page(*, viewer: Any, pk: int) -> ConversationPage:
     participate = access.can(viewer, "participate", c.community)
     moderate = access.can(viewer, "moderate", c.community)
     mine = signed_in and viewer.pk == c.author_id
+    # Cached on the conversation: who_to_ask and from_practice read the
+    # tags again and then cost no query.
+    prefetch_related_objects([c], "tags")
     duplicate_of = None
     if c.duplicate_of_id:
         duplicate_of = Conversation.objects.only("id", "title").get(
@@ -241,7 +256,7 @@ def tag_list(
 ) -> QuerySet[Tag]:
     """A community's tags, most used first."""
     access.require(viewer, "view", community)
-    qs = Tag.objects.filter(community=community)
+    qs = Tag.objects.filter(community=community).select_related("skill")
     if not include_proposed:
         qs = qs.filter(approved=True)
     return qs.order_by("-use_count", "name")
@@ -367,7 +382,10 @@ def who_to_ask(
     if not score:
         return []
     people = {
-        u.pk: u for u in User.objects.filter(pk__in=score, is_active=True)
+        u.pk: u
+        for u in User.objects.filter(
+            pk__in=score, is_active=True
+        ).select_related("department")
     }
     for uid, person in people.items():
         if person.available_to_help:
@@ -385,3 +403,230 @@ def who_to_ask(
         )
         for uid in ranked[:limit]
     ]
+
+
+# --- for the conversation pages -------------------------------------------
+
+
+def conversation_for_edit(*, viewer: Any, pk: int) -> Conversation:
+    """A conversation the viewer may edit: its author (while a member) or
+    a coordinator. 404 when unseen, PermissionDenied otherwise."""
+    c = conversation_get(viewer=viewer, pk=pk)
+    _require_editor(viewer, c.author_id, c.community)
+    return c
+
+
+def reply_for_edit(*, viewer: Any, pk: int) -> Reply:
+    """An answer the viewer may edit (same rule as the question)."""
+    r = reply_get(viewer=viewer, pk=pk)
+    _require_editor(viewer, r.author_id, r.conversation.community)
+    return r
+
+
+def _require_editor(
+    viewer: Any, author_id: int | None, community: Community
+) -> None:
+    mine = getattr(viewer, "pk", None) == author_id
+    if mine and access.can(viewer, "participate", community):
+        return
+    if access.can(viewer, "moderate", community):
+        return
+    raise PermissionDenied("Only the author or a coordinator can edit this.")
+
+
+def conversation_for_moderation(*, viewer: Any, pk: int) -> Conversation:
+    """A conversation the viewer coordinates (404 when unseen)."""
+    c = conversation_get(viewer=viewer, pk=pk)
+    access.require(viewer, "moderate", c.community)
+    return c
+
+
+def move_targets(
+    *, viewer: Any, conversation: Conversation
+) -> list[Community]:
+    """The other communities the viewer coordinates, to move a
+    conversation into."""
+    ids = [
+        cid
+        for cid, m in access.memberships(viewer).items()
+        if m.status == Status.ACTIVE and m.role == Role.COORDINATOR
+    ]
+    qs = (
+        Community.objects.all()
+        if getattr(viewer, "is_superuser", False)
+        else Community.objects.filter(pk__in=ids)
+    )
+    return list(
+        qs.exclude(pk=conversation.community_id)
+        .only("id", "name", "slug")
+        .order_by("name")
+    )
+
+
+MODERATION_VERBS = (
+    "conversation.closed",
+    "conversation.reopened",
+    "conversation.locked",
+    "conversation.unlocked",
+    "conversation.moved",
+    "conversation.merged",
+)
+
+
+def moderation_note(
+    *, viewer: Any, conversation: Conversation
+) -> Activity | None:
+    """The latest coordinator action on a conversation (close, lock, move,
+    merge, reopen), with who did it, or None. One query."""
+    access.require(viewer, "view", conversation.community)
+    return (
+        Activity.objects.filter(
+            target_type__app_label="conversations",
+            target_type__model="conversation",
+            target_id=conversation.pk,
+            verb__in=MODERATION_VERBS,
+        )
+        .select_related("actor")
+        .order_by("-id")
+        .first()
+    )
+
+
+def asked_people(*, viewer: Any, conversation: Conversation) -> set[int]:
+    """Ids of the people already asked directly about a conversation."""
+    access.require(viewer, "view", conversation.community)
+    return set(
+        AskRequest.objects.filter(conversation=conversation).values_list(
+            "asked_id", flat=True
+        )
+    )
+
+
+@dataclass
+class RevisionView:
+    revision: Revision
+    title_diff: list[tuple[str, str]]
+    body_diff: list[tuple[str, str]]
+    first: bool
+
+
+def revision_history(
+    *, viewer: Any, conversation: Conversation, reply: Reply | None = None
+) -> list[RevisionView]:
+    """Each revision of a question or an answer with the line changes
+    from the one before, newest first. Two queries."""
+    rows = revisions(viewer=viewer, conversation=conversation, reply=reply)
+    views: list[RevisionView] = []
+    before: Revision | None = None
+    for rev in rows:
+        views.append(
+            RevisionView(
+                revision=rev,
+                title_diff=text.diff_lines(
+                    before.title if before else "", rev.title
+                )
+                if rev.title or (before and before.title)
+                else [],
+                body_diff=text.diff_lines(
+                    before.body if before else "", rev.body
+                ),
+                first=before is None,
+            )
+        )
+        before = rev
+    views.reverse()
+    return views
+
+
+def flag_get(*, viewer: Any, pk: int) -> Flag:
+    """One flag, for a coordinator of its community (404 when unseen)."""
+    f = (
+        Flag.objects.select_related("conversation__community")
+        .filter(pk=pk)
+        .first()
+    )
+    if f is None or not access.can(viewer, "view", f.conversation.community):
+        raise Http404("No such flag.")
+    access.require(viewer, "moderate", f.conversation.community)
+    return f
+
+
+# --- for the API ----------------------------------------------------------
+
+
+def reply_view(*, viewer: Any, pk: int) -> ReplyView:
+    """One answer with its comments, the viewer's vote and "worked" mark,
+    in a fixed number of queries (404 when unseen)."""
+    r = reply_get(viewer=viewer, pk=pk)
+    comments = list(Comment.objects.filter(reply=r).select_related("author"))
+    my_vote, worked = 0, False
+    if getattr(viewer, "is_authenticated", False):
+        my_vote = (
+            Vote.objects.filter(user=viewer, reply=r)
+            .values_list("value", flat=True)
+            .first()
+        ) or 0
+        worked = Worked.objects.filter(user=viewer, reply=r).exists()
+    return ReplyView(
+        reply=r,
+        comments=comments,
+        my_vote=my_vote,
+        worked=worked,
+        accepted=r.conversation.accepted_reply_id == r.pk,
+    )
+
+
+@dataclass
+class RevisionDiff:
+    old: Revision
+    new: Revision
+    title: list[tuple[str, str]]
+    body: list[tuple[str, str]]
+
+
+def revision_diff(
+    *,
+    viewer: Any,
+    conversation: Conversation,
+    reply: Reply | None = None,
+    from_number: int | None = None,
+    to_number: int | None = None,
+) -> RevisionDiff:
+    """What changed between two revisions of a question or an answer,
+    line by line; ``to`` defaults to the latest, ``from`` to the one
+    before ``to``.
+
+    Refuses revision numbers that do not exist, naming from or to.
+    """
+    rows = {
+        r.number: r
+        for r in revisions(
+            viewer=viewer, conversation=conversation, reply=reply
+        )
+    }
+    latest = max(rows, default=0)
+    new_n = latest if to_number is None else to_number
+    old_n = max(new_n - 1, 1) if from_number is None else from_number
+    errors = {
+        name: f"There is no revision {n}: this post has revisions 1 to "
+        f"{latest}."
+        for name, n in (("from", old_n), ("to", new_n))
+        if n not in rows
+    }
+    if errors:
+        raise ValidationError(errors)
+    old, new = rows[old_n], rows[new_n]
+    return RevisionDiff(
+        old=old,
+        new=new,
+        title=text.diff_lines(old.title, new.title),
+        body=text.diff_lines(old.body, new.body),
+    )
+
+
+def tag_get(*, viewer: Any, pk: int) -> Tag:
+    """One tag of a community the viewer may see (404 otherwise)."""
+    t = Tag.objects.select_related("community", "skill").filter(pk=pk).first()
+    if t is None or not access.can(viewer, "view", t.community):
+        raise Http404("No such tag.")
+    return t

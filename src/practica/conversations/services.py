@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from practica import access
-from practica.accounts.models import Expertise, User
+from practica.accounts.models import Expertise, Skill, User
 from practica.communities.models import Community, Role, Status
 from practica.conversations.models import (
     AskRequest,
@@ -351,10 +351,17 @@ def conversation_close(
 
 @transaction.atomic
 def conversation_reopen(
-    *, actor: User, conversation: Conversation
+    *, actor: User, conversation: Conversation, reason: str = ""
 ) -> Conversation:
-    """Reopen a closed or duplicate conversation (coordinators)."""
+    """Reopen a closed or duplicate conversation (coordinators); an
+    optional reason goes into the history.
+
+    Refuses non-coordinators and a reason over 300 characters.
+    """
     c = _moderate(actor, conversation)
+    reason = text.clean_line(
+        reason, field="reason", max_length=300, required=False
+    )
     c.state, c.state_reason, c.duplicate_of = State.OPEN, "", None
     c.version = F("version") + 1
     c.save()
@@ -365,6 +372,7 @@ def conversation_reopen(
         target=c,
         community_id=c.community_id,
         summary=c.title,
+        data={"reason": reason} if reason else None,
     )
     return c
 
@@ -379,7 +387,10 @@ def conversation_lock(
     """
     c = _moderate(actor, conversation)
     c.locked = locked
-    c.state_reason = _reason(reason) if locked else c.state_reason
+    if locked:
+        c.state_reason = _reason(reason)
+    elif c.state == State.OPEN:
+        c.state_reason = ""  # the lock's reason no longer applies
     c.version = F("version") + 1
     c.save()
     c.refresh_from_db()
@@ -453,6 +464,10 @@ def conversation_merge(
             {"into": "Pick another conversation in the same community."}
         )
     moved = Reply.objects.filter(conversation=c).update(conversation=into)
+    # The answers' histories follow them, so their next edit numbers on.
+    Revision.objects.filter(conversation=c, reply__isnull=False).update(
+        conversation=into
+    )
     Comment.objects.filter(conversation=c).update(conversation=into)
     c.state, c.state_reason, c.duplicate_of = State.DUPLICATE, reason, into
     c.reply_count = 0
@@ -854,6 +869,13 @@ def flag_resolve(
     f.state = FlagState.DISMISSED if dismiss else FlagState.RESOLVED
     f.resolved_by = actor
     f.save()
+    activity.record(
+        actor=actor,
+        verb=f"flag.{f.state}",
+        target=f,
+        community_id=flag.conversation.community_id,
+        summary=f.resolution,
+    )
     return f
 
 
@@ -904,3 +926,165 @@ def conversation_viewed(*, conversation: Conversation) -> None:
     Conversation.objects.filter(pk=conversation.pk).update(
         view_count=F("view_count") + 1
     )
+
+
+# --- tags ---------------------------------------------------------------
+
+
+def _tag_name(community: Community, value: str) -> tuple[str, str]:
+    name = text.clean_line(value, field="name", max_length=40)
+    slug = slugify(name)
+    if not slug:
+        raise ValidationError(
+            {"name": "Use letters or digits in a tag's name."}
+        )
+    taken = Tag.objects.filter(community=community, slug=slug).first()
+    if taken is not None:
+        state = "a tag" if taken.approved else "a proposed tag"
+        raise ValidationError(
+            {"name": f"'{taken.name}' is already {state} here."}
+        )
+    return name, slug
+
+
+def _skill(slug: str) -> Skill | None:
+    slug = (slug or "").strip()
+    if not slug:
+        return None
+    skill = Skill.objects.filter(slug=slug).first()
+    if skill is None:
+        raise ValidationError(
+            {"skill": f"No skill is called '{slug}': use a skill's slug."}
+        )
+    return skill
+
+
+@transaction.atomic
+def tag_create(
+    *,
+    actor: User,
+    community: Community,
+    name: str,
+    description: str = "",
+    skill: str = "",
+) -> Tag:
+    """Add a tag: approved when a coordinator adds it, a proposal when a
+    member does and the community lets members propose tags.
+
+    Refuses other people, an empty, over-long or taken name, a
+    description over 300 characters and an unknown skill slug.
+    """
+    coordinator = access.can(actor, "moderate", community)
+    if not coordinator:
+        access.require(actor, "participate", community)
+        if not community.members_propose_tags:
+            raise PermissionDenied(
+                "Only this community's coordinators add tags here."
+            )
+    (name, slug), description, linked = validation.clean_all(
+        {
+            "name": lambda: _tag_name(community, name),
+            "description": lambda: text.clean_line(
+                description,
+                field="description",
+                max_length=300,
+                required=False,
+            ),
+            "skill": lambda: _skill(skill),
+        }
+    ).values()
+    tag = Tag.objects.create(
+        community=community,
+        name=name,
+        slug=slug,
+        description=description,
+        skill=linked,
+        approved=coordinator,
+        proposed_by=actor,
+    )
+    activity.record(
+        actor=actor,
+        verb="tag.created" if coordinator else "tag.proposed",
+        target=tag,
+        community_id=community.pk,
+        summary=name,
+    )
+    return tag
+
+
+@transaction.atomic
+def tag_update(
+    *,
+    actor: User,
+    tag: Tag,
+    description: str | None = None,
+    skill: str | None = None,
+    approved: bool | None = None,
+) -> Tag:
+    """Describe a tag, link it to a skill, or approve a proposal
+    (coordinators); a value left None stays as it is.
+
+    Refuses non-coordinators, a description over 300 characters and an
+    unknown skill slug.
+    """
+    access.require(actor, "moderate", tag.community)
+    t = Tag.objects.select_for_update().get(pk=tag.pk)
+    fields: dict[str, Any] = {
+        k: v
+        for k, v in {
+            "description": description,
+            "skill": skill,
+            "approved": approved,
+        }.items()
+        if v is not None
+    }
+    validation.apply(
+        t,
+        fields,
+        {
+            "description": lambda v: text.clean_line(
+                v, field="description", max_length=300, required=False
+            ),
+            "skill": _skill,
+            "approved": bool,
+        },
+    )
+    t.save()
+    activity.record(
+        actor=actor,
+        verb="tag.approved" if approved else "tag.updated",
+        target=t,
+        community_id=t.community_id,
+        summary=t.name,
+    )
+    return t
+
+
+@transaction.atomic
+def tag_delete(*, actor: User, tag: Tag) -> None:
+    """Remove a tag or turn down a proposal (coordinators); conversations
+    that carry it keep their other tags.
+
+    Refuses non-coordinators.
+    """
+    access.require(actor, "moderate", tag.community)
+    tagged = list(
+        Conversation.objects.select_for_update()
+        .filter(tags=tag)
+        .only("id", "tag_names")
+    )
+    for c in tagged:
+        c.tag_names = [n for n in c.tag_names if slugify(n) != tag.slug]
+    Conversation.objects.bulk_update(tagged, ["tag_names"])
+    Conversation.objects.filter(pk__in=[c.pk for c in tagged]).update(
+        version=F("version") + 1
+    )
+    activity.record(
+        actor=actor,
+        verb="tag.deleted",
+        target=tag,
+        community_id=tag.community_id,
+        summary=tag.name,
+        data={"conversations": len(tagged)},
+    )
+    tag.delete()

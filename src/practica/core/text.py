@@ -4,6 +4,7 @@ Pages never render Markdown; services call :func:`render_markdown` when a
 person writes and store the result beside the source.
 """
 
+import difflib
 import re
 import zoneinfo
 from functools import cache
@@ -52,14 +53,14 @@ def render_markdown(source: str) -> str:
 def clean_line(
     value: str, *, field: str, max_length: int, required: bool = True
 ) -> str:
-    """One line of plain text: trimmed, no control characters or tags.
+    """One line of plain text: trimmed, no control characters, spaces
+    collapsed. Stored as typed; templates escape it on the way out.
 
     Refuses an empty value when required and a value over ``max_length``,
     naming the field.
     """
     value = _CONTROL.sub("", value or "").strip()
     value = " ".join(value.split())
-    value = nh3.clean_text(value) if "<" in value else value
     if required and not value:
         raise ValidationError(
             {
@@ -117,3 +118,22 @@ def clean_time_zone(value: str, *, field: str = "time_zone") -> str:
             }
         )
     return value
+
+
+def diff_lines(old: str, new: str) -> list[tuple[str, str]]:
+    """Line by line, what changed from ``old`` to ``new``.
+
+    Each pair is ``(op, line)`` with op ``"equal"``, ``"delete"`` (only
+    in old) or ``"insert"`` (only in new); a changed line is its deletion
+    followed by its insertion.
+    """
+    a, b = old.splitlines(), new.splitlines()
+    lines: list[tuple[str, str]] = []
+    matcher = difflib.SequenceMatcher(a=a, b=b, autojunk=False)
+    for op, i1, i2, j1, j2 in matcher.get_opcodes():
+        if op == "equal":
+            lines.extend(("equal", line) for line in a[i1:i2])
+            continue
+        lines.extend(("delete", line) for line in a[i1:i2])
+        lines.extend(("insert", line) for line in b[j1:j2])
+    return lines
