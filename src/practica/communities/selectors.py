@@ -19,6 +19,16 @@ from practica.communities.models import (
 from practica.core.models import Activity
 from practica.core.pagination import Page, keyset
 
+# What a community's front page may tell anyone who can see it; decisions
+# about people (declines, removals), flags and direct asks stay private.
+PUBLIC_VERBS = (
+    "community.created", "community.updated", "membership.joined",
+    "membership.approved", "membership.left", "membership.role_changed",
+    "invitation.accepted", "question.created", "discussion.created",
+    "reply.created", "reply.accepted", "conversation.closed",
+    "conversation.reopened", "conversation.merged", "conversation.moved",
+)  # fmt: skip
+
 
 def community_list(
     *,
@@ -86,13 +96,7 @@ def community_page(*, viewer: Any, slug: str) -> CommunityPage:
     )
     recent = list(
         Activity.objects.filter(community_id=community.pk)
-        .exclude(
-            verb__in=[
-                "membership.declined",
-                "invitation.created",
-                "membership.removed",
-            ]
-        )
+        .filter(verb__in=PUBLIC_VERBS)
         .select_related("actor")[:10]
     )
     return CommunityPage(

@@ -148,6 +148,21 @@ def describe(event: Activity) -> str:
             what = f"made {other} {role}"
         case "invitation.accepted":
             what = "accepted an invitation and joined"
+        case "question.created":
+            what = f"asked “{other}”"
+        case "discussion.created":
+            what = f"opened a discussion: “{other}”"
+        case "reply.created":
+            what = f"answered “{other}”"
+        case "reply.accepted":
+            what = f"accepted an answer to “{other}”"
+        case (
+            "conversation.closed"
+            | "conversation.reopened"
+            | "conversation.merged"
+            | "conversation.moved"
+        ):
+            what = f"{event.verb.split('.')[1]} “{other}”"
         case _:
             what = event.verb.replace(".", " ").replace("_", " ")
     return f"{who} {what}."

@@ -11,4 +11,5 @@ urlpatterns = [
 app_patterns = [
     path("", include("practica.communities.urls")),
     path("", include("practica.accounts.urls")),
+    path("", include("practica.conversations.urls")),
 ]

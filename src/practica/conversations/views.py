@@ -1,0 +1,1005 @@
+"""The conversation pages: thin views over selectors and services.
+
+Reads go through ``selectors`` (already filtered by ``access``), writes
+through ``services``. A service's ValidationError is placed beside the
+field it names; a PermissionDenied becomes a 403 page that says why. htmx
+requests (votes, accept, "worked for me", comments, asking someone) get
+only the fragment that changed; without JavaScript the same forms post
+and redirect back.
+"""
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.forms import Form
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.cache import patch_vary_headers
+from django.views.decorators.http import require_GET, require_POST
+from django_htmx.middleware import HtmxDetails
+
+from practica import access
+from practica.accounts import selectors as people
+from practica.accounts.models import User
+from practica.communities import selectors as communities
+from practica.communities.models import Community
+from practica.conversations import selectors, services
+from practica.conversations.forms import (
+    AnswerForm,
+    AskForm,
+    CommentForm,
+    EditForm,
+    FlagForm,
+    ListFilterForm,
+    MergeForm,
+    MoveForm,
+    ReasonForm,
+    ReplyEditForm,
+    ResolveForm,
+    TagForm,
+)
+from practica.conversations.models import Conversation, Kind, Reply
+from practica.core.pagination import Page
+from practica.search import backends as search
+
+SIMILAR_SHOWN = 5
+
+
+class Request(HttpRequest):
+    """A request that went through django-htmx."""
+
+    htmx: HtmxDetails
+
+
+View = Callable[..., HttpResponse]
+
+
+def refusals(view: View) -> View:
+    """Answer a refusal with a 403 page that gives its reason."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
+        try:
+            return view(request, *args, **kwargs)
+        except PermissionDenied as exc:
+            return render(
+                request,
+                "conversations/denied.html",
+                {"reason": str(exc) or "You may not do that here."},
+                status=403,
+            )
+
+    return wrapper
+
+
+def _me(request: HttpRequest) -> User:
+    user = request.user
+    if not isinstance(user, User):
+        raise PermissionDenied("Sign in first.")
+    return user
+
+
+def _fragment(request: Request) -> bool:
+    # A history restore wants the whole page, not a piece of it.
+    return bool(request.htmx) and not request.htmx.history_restore_request
+
+
+def _posted(request: HttpRequest) -> QueryDict | None:
+    return request.POST if request.method == "POST" else None
+
+
+def _errors_onto(form: Form, exc: ValidationError) -> None:
+    """Put a service's messages beside the fields they name."""
+    if hasattr(exc, "error_dict"):
+        for name, msgs in exc.message_dict.items():
+            target = name if name in form.fields else None
+            for msg in msgs:
+                form.add_error(target, msg)
+    else:
+        for msg in exc.messages:
+            form.add_error(None, msg)
+
+
+def _flat(exc: ValidationError) -> str:
+    return " ".join(exc.messages)
+
+
+def _url(c: Conversation | int, anchor: str = "") -> str:
+    pk = c if isinstance(c, int) else c.pk
+    url = reverse("conversations:detail", args=[pk])
+    return f"{url}#{anchor}" if anchor else url
+
+
+# --- lists ----------------------------------------------------------------
+
+
+def _page_or_restart(
+    fetch: Callable[..., Page[Conversation]], cursor: str | None
+) -> tuple[Page[Conversation], str, bool]:
+    """A page from ``cursor``; a stale or edited cursor starts again."""
+    try:
+        return fetch(cursor=cursor), "", bool(cursor)
+    except ValidationError as exc:
+        return fetch(cursor=None), _flat(exc), False
+
+
+def _list(
+    request: Request,
+    *,
+    template_context: dict[str, Any],
+    fetch: Callable[..., Page[Conversation]],
+) -> HttpResponse:
+    page, cursor_error, more = _page_or_restart(
+        fetch, request.GET.get("cursor") or None
+    )
+    template = "conversations/list.html"
+    if _fragment(request):
+        template += "#rows" if more else "#results"
+    response = render(
+        request,
+        template,
+        {**template_context, "page": page, "cursor_error": cursor_error},
+    )
+    patch_vary_headers(response, ["HX-Request"])
+    return response
+
+
+@refusals
+@require_GET
+def conversation_list(
+    request: Request, slug: str, sort: str = ""
+) -> HttpResponse:
+    viewer = request.user
+    community = communities.community_get(viewer=viewer, slug=slug)
+    tags = list(selectors.tag_list(viewer=viewer, community=community))
+    form = ListFilterForm(request.GET or None, tags=tags)
+    filters = form.filters()
+    if sort:  # the unanswered queue
+        filters["sort"] = sort
+
+    def fetch(cursor: str | None) -> Page[Conversation]:
+        return selectors.conversation_list(
+            viewer=viewer, community=community, cursor=cursor, **filters
+        )
+
+    unanswered = filters["sort"] == "unanswered"
+    return _list(
+        request,
+        fetch=fetch,
+        template_context={
+            "community": community,
+            "form": form,
+            "sort": filters["sort"],
+            "here": "unanswered" if sort else "list",
+            "heading": (
+                f"Unanswered in {community.name}"
+                if unanswered and sort
+                else f"Questions in {community.name}"
+            ),
+            "may_participate": access.can(viewer, "participate", community),
+            "may_moderate": access.can(viewer, "moderate", community),
+            "sorts": True,
+        },
+    )
+
+
+@refusals
+@require_GET
+def all_questions(request: Request) -> HttpResponse:
+    viewer = request.user
+    form = ListFilterForm(request.GET or None)
+    filters = form.filters()
+    filters.pop("tag")  # tags belong to one community
+    del form.fields["tag"]
+
+    def fetch(cursor: str | None) -> Page[Conversation]:
+        return selectors.conversation_list(
+            viewer=viewer, cursor=cursor, **filters
+        )
+
+    return _list(
+        request,
+        fetch=fetch,
+        template_context={
+            "form": form,
+            "sort": filters["sort"],
+            "here": "all",
+            "heading": "Recent questions",
+            "show_community": True,
+            "sorts": True,
+        },
+    )
+
+
+@login_required
+@refusals
+@require_GET
+def for_me(request: Request) -> HttpResponse:
+    me = _me(request)
+
+    def fetch(cursor: str | None) -> Page[Conversation]:
+        return selectors.questions_for_me(viewer=me, cursor=cursor)
+
+    return _list(
+        request,
+        fetch=fetch,
+        template_context={
+            "here": "for_me",
+            "heading": "Questions for you",
+            "show_community": True,
+        },
+    )
+
+
+# --- asking ---------------------------------------------------------------
+
+
+def _join_prompt(
+    request: HttpRequest, community: Community, reason: str
+) -> HttpResponse:
+    return render(
+        request,
+        "conversations/denied.html",
+        {"reason": reason, "community": community},
+        status=403,
+    )
+
+
+@login_required
+@refusals
+def ask(request: Request, slug: str) -> HttpResponse:
+    me = _me(request)
+    community = communities.community_get(viewer=me, slug=slug)
+    why = access.reason(me, "participate", community)
+    if why is not None:
+        return _join_prompt(request, community, why)
+    tags = list(selectors.tag_list(viewer=me, community=community))
+    kind = request.GET.get("kind", Kind.QUESTION)
+    form = AskForm(
+        _posted(request),
+        community=community,
+        tags=tags,
+        initial={"kind": kind if kind in Kind.values else Kind.QUESTION},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            c = services.conversation_create(
+                author=me,
+                community=community,
+                kind=form.cleaned_data["kind"],
+                title=form.cleaned_data["title"],
+                body=form.cleaned_data["body"],
+                tags=form.tag_names(),
+            )
+        except ValidationError as exc:
+            _errors_onto(form, exc)
+        else:
+            noun = "question" if c.kind == Kind.QUESTION else "discussion"
+            messages.success(request, f"Your {noun} is posted.")
+            return redirect(_url(c) + "?asked=1")
+    discussion = form["kind"].value() == Kind.DISCUSSION
+    return render(
+        request,
+        "conversations/ask.html",
+        {
+            "community": community,
+            "form": form,
+            "heading": "Start a discussion"
+            if discussion
+            else "Ask a question",
+        },
+    )
+
+
+@refusals
+@require_GET
+def similar(request: Request, slug: str) -> HttpResponse:
+    viewer = request.user
+    community = communities.community_get(viewer=viewer, slug=slug)
+    title = request.GET.get("title", "")[:200]
+    hits = search.query(
+        viewer=viewer, text=title, community=community, limit=SIMILAR_SHOWN
+    )
+    template = "conversations/ask.html#similar"
+    if not _fragment(request):
+        template = "conversations/similar.html"
+    response = render(
+        request,
+        template,
+        {"community": community, "hits": hits, "title": title},
+    )
+    patch_vary_headers(response, ["HX-Request"])
+    return response
+
+
+# --- the conversation page ------------------------------------------------
+
+
+def _detail(
+    request: Request,
+    page: selectors.ConversationPage,
+    *,
+    answer_form: AnswerForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    viewer = request.user
+    c = page.conversation
+    who: list[selectors.Suggestion] = []
+    asked: set[int] = set()
+    if page.may_edit:
+        who = selectors.who_to_ask(viewer=viewer, conversation=c)
+        if who:
+            asked = selectors.asked_people(viewer=viewer, conversation=c)
+    if answer_form is None and page.may_participate and c.is_open:
+        answer_form = AnswerForm()
+    practised = True
+    if answer_form is not None:
+        practised = services.from_practice(author=_me(request), conversation=c)
+    return render(
+        request,
+        "conversations/detail.html",
+        {
+            "page": page,
+            "c": c,
+            "who": who,
+            "asked": asked,
+            "note": selectors.moderation_note(viewer=viewer, conversation=c),
+            "answer_form": answer_form,
+            "practised": practised,
+            "just_asked": request.GET.get("asked") == "1" and page.may_edit,
+        },
+        status=status,
+    )
+
+
+@refusals
+@require_GET
+def detail(request: Request, pk: int) -> HttpResponse:
+    page = selectors.conversation_page(viewer=request.user, pk=pk)
+    services.conversation_viewed(conversation=page.conversation)
+    return _detail(request, page)
+
+
+@login_required
+@refusals
+@require_POST
+def answer(request: Request, pk: int) -> HttpResponse:
+    me = _me(request)
+    c = selectors.conversation_get(viewer=me, pk=pk)
+    form = AnswerForm(request.POST)
+    if form.is_valid():
+        try:
+            reply = services.reply_create(
+                author=me, conversation=c, **form.cleaned_data
+            )
+        except ValidationError as exc:
+            _errors_onto(form, exc)
+        else:
+            messages.success(request, "Your answer is posted. Thank you.")
+            return redirect(_url(c, f"answer-{reply.pk}"))
+    page = selectors.conversation_page(viewer=me, pk=pk)
+    return _detail(request, page, answer_form=form)
+
+
+def _reply_view(
+    page: selectors.ConversationPage, pk: int
+) -> selectors.ReplyView:
+    return next(rv for rv in page.replies if rv.reply.pk == pk)
+
+
+def _piece(
+    request: Request,
+    *,
+    conversation_id: int,
+    partial: str,
+    reply_id: int | None = None,
+    done: str = "",
+    anchor: str = "",
+    **extra: Any,
+) -> HttpResponse:
+    """After a write: the changed fragment for htmx, or back to the page
+    with a note (or the error) without JavaScript."""
+    error = extra.get("error", "")
+    if not _fragment(request):
+        if error:
+            messages.error(request, error)
+        elif done:
+            messages.success(request, done)
+        return redirect(_url(conversation_id, anchor))
+    page = selectors.conversation_page(viewer=request.user, pk=conversation_id)
+    context: dict[str, Any] = {"page": page, "c": page.conversation, **extra}
+    if reply_id is not None:
+        rv = _reply_view(page, reply_id)
+        context.update(rv=rv, reply=rv.reply, comments=rv.comments)
+    elif partial == "comments":
+        context.update(reply=None, comments=page.comments)
+    return render(request, f"conversations/detail.html#{partial}", context)
+
+
+def _vote_value(request: HttpRequest) -> int:
+    try:
+        return int(request.POST.get("value", ""))
+    except ValueError:
+        raise ValidationError(
+            "Choose a vote: up, down or take it back."
+        ) from None
+
+
+@login_required
+@refusals
+@require_POST
+def vote(request: Request, pk: int) -> HttpResponse:
+    me = _me(request)
+    c = selectors.conversation_get(viewer=me, pk=pk)
+    error = ""
+    try:
+        services.vote(user=me, conversation=c, value=_vote_value(request))
+    except ValidationError as exc:
+        error = _flat(exc)
+    return _piece(
+        request,
+        conversation_id=c.pk,
+        partial="question_vote",
+        done="Your vote is counted.",
+        anchor="question",
+        error=error,
+    )
+
+
+@login_required
+@refusals
+@require_POST
+def reply_vote(request: Request, pk: int) -> HttpResponse:
+    me = _me(request)
+    reply = selectors.reply_get(viewer=me, pk=pk)
+    error = ""
+    try:
+        services.vote(user=me, reply=reply, value=_vote_value(request))
+    except ValidationError as exc:
+        error = _flat(exc)
+    return _piece(
+        request,
+        conversation_id=reply.conversation_id,
+        partial="reply_vote",
+        reply_id=reply.pk,
+        done="Your vote is counted.",
+        anchor=f"answer-{reply.pk}",
+        error=error,
+    )
+
+
+@login_required
+@refusals
+@require_POST
+def accept(request: Request, pk: int) -> HttpResponse:
+    me = _me(request)
+    reply = selectors.reply_get(viewer=me, pk=pk)
+    accepted = request.POST.get("accepted", "1") != "0"
+    error = ""
+    try:
+        services.reply_accept(actor=me, reply=reply, accepted=accepted)
+    except ValidationError as exc:
+        error = _flat(exc)
+    return _piece(
+        request,
+        conversation_id=reply.conversation_id,
+        partial="answers",
+        done=(
+            "You accepted this answer as the solution."
+            if accepted
+            else "The answer is no longer marked as the solution."
+        ),
+        anchor=f"answer-{reply.pk}",
+        error=error,
+        oob=True,
+    )
+
+
+@login_required
+@refusals
+@require_POST
+def worked(request: Request, pk: int) -> HttpResponse:
+    me = _me(request)
+    reply = selectors.reply_get(viewer=me, pk=pk)
+    mark = request.POST.get("worked", "1") != "0"
+    error = ""
+    try:
+        services.reply_worked(user=me, reply=reply, worked=mark)
+    except ValidationError as exc:
+        error = _flat(exc)
+    return _piece(
+        request,
+        conversation_id=reply.conversation_id,
+        partial="worked",
+        reply_id=reply.pk,
+        done="Thanks: others can see it worked for you too."
+        if mark
+        else "Your mark is taken back.",
+        anchor=f"answer-{reply.pk}",
+        error=error,
+    )
+
+
+# --- comments -------------------------------------------------------------
+
+
+def _comment(
+    request: Request, c: Conversation, reply: Reply | None
+) -> HttpResponse:
+    me = _me(request)
+    access.require(me, "participate", c.community)
+    prefix = f"comment-a{reply.pk}" if reply else "comment-q"
+    form = CommentForm(_posted(request), prefix=prefix)
+    anchor = f"comments-a-{reply.pk}" if reply else f"comments-q-{c.pk}"
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.comment_create(
+                author=me,
+                conversation=c,
+                reply=reply,
+                body=form.cleaned_data["body"],
+            )
+        except ValidationError as exc:
+            _errors_onto(form, exc)
+        else:
+            return _piece(
+                request,
+                conversation_id=c.pk,
+                partial="comments",
+                reply_id=reply.pk if reply else None,
+                done="Your comment is posted.",
+                anchor=anchor,
+            )
+    if _fragment(request):
+        return _piece(
+            request,
+            conversation_id=c.pk,
+            partial="comments",
+            reply_id=reply.pk if reply else None,
+            comment_form=form,
+        )
+    return render(
+        request,
+        "conversations/comment.html",
+        {"c": c, "reply": reply, "form": form, "back": _url(c, anchor)},
+    )
+
+
+@login_required
+@refusals
+def comment(request: Request, pk: int) -> HttpResponse:
+    c = selectors.conversation_get(viewer=request.user, pk=pk)
+    return _comment(request, c, None)
+
+
+@login_required
+@refusals
+def reply_comment(request: Request, pk: int) -> HttpResponse:
+    reply = selectors.reply_get(viewer=request.user, pk=pk)
+    return _comment(request, reply.conversation, reply)
+
+
+# --- who to ask -----------------------------------------------------------
+
+
+@login_required
+@refusals
+@require_POST
+def ask_person(request: Request, pk: int) -> HttpResponse:
+    me = _me(request)
+    c = selectors.conversation_get(viewer=me, pk=pk)
+    error = ""
+    name = ""
+    try:
+        person_id = int(request.POST.get("person", ""))
+    except ValueError:
+        error = "Pick a person to ask."
+    else:
+        person = people.person_get(viewer=me, pk=person_id)
+        name = person.name
+        suggested = {
+            s.person.pk: s
+            for s in selectors.who_to_ask(viewer=me, conversation=c)
+        }
+        why = suggested.get(person.pk)
+        try:
+            services.ask_request_create(
+                actor=me,
+                conversation=c,
+                person=person,
+                reason="; ".join(why.reasons) if why else "",
+            )
+        except ValidationError as exc:
+            error = _flat(exc)
+    if not _fragment(request):
+        if error:
+            messages.error(request, error)
+        else:
+            messages.success(request, f"We let {name} know you asked.")
+        return redirect(_url(c, "who-to-ask"))
+    who = selectors.who_to_ask(viewer=me, conversation=c)
+    return render(
+        request,
+        "conversations/detail.html#who",
+        {
+            "c": c,
+            "who": who,
+            "asked": selectors.asked_people(viewer=me, conversation=c),
+            "error": error,
+        },
+    )
+
+
+# --- edits and history ----------------------------------------------------
+
+
+@login_required
+@refusals
+def edit(request: Request, pk: int) -> HttpResponse:
+    me = _me(request)
+    c = selectors.conversation_for_edit(viewer=me, pk=pk)
+    form = EditForm(
+        _posted(request),
+        initial={
+            "title": c.title,
+            "body": c.body,
+            "tags": ", ".join(c.tag_names),
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.conversation_edit(
+                actor=me,
+                conversation=c,
+                title=form.cleaned_data["title"],
+                body=form.cleaned_data["body"],
+                tags=form.tag_names(),
+                message=form.cleaned_data["message"],
+            )
+        except ValidationError as exc:
+            _errors_onto(form, exc)
+        else:
+            messages.success(request, "Your changes are saved.")
+            return redirect(_url(c))
+    return render(
+        request,
+        "conversations/edit.html",
+        {"c": c, "form": form, "heading": f"Edit: {c.title}"},
+    )
+
+
+@login_required
+@refusals
+def reply_edit(request: Request, pk: int) -> HttpResponse:
+    me = _me(request)
+    reply = selectors.reply_for_edit(viewer=me, pk=pk)
+    c = reply.conversation
+    form = ReplyEditForm(
+        _posted(request),
+        initial={"body": reply.body, "experience": reply.experience},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.reply_edit(actor=me, reply=reply, **form.cleaned_data)
+        except ValidationError as exc:
+            _errors_onto(form, exc)
+        else:
+            messages.success(request, "Your changes are saved.")
+            return redirect(_url(c, f"answer-{reply.pk}"))
+    return render(
+        request,
+        "conversations/edit.html",
+        {
+            "c": c,
+            "reply": reply,
+            "form": form,
+            "heading": f"Edit an answer to: {c.title}",
+        },
+    )
+
+
+@refusals
+@require_GET
+def history(request: Request, pk: int) -> HttpResponse:
+    c = selectors.conversation_get(viewer=request.user, pk=pk)
+    return render(
+        request,
+        "conversations/revisions.html",
+        {
+            "c": c,
+            "reply": None,
+            "rows": selectors.revision_history(
+                viewer=request.user, conversation=c
+            ),
+        },
+    )
+
+
+@refusals
+@require_GET
+def reply_history(request: Request, pk: int) -> HttpResponse:
+    reply = selectors.reply_get(viewer=request.user, pk=pk)
+    c = reply.conversation
+    return render(
+        request,
+        "conversations/revisions.html",
+        {
+            "c": c,
+            "reply": reply,
+            "rows": selectors.revision_history(
+                viewer=request.user, conversation=c, reply=reply
+            ),
+        },
+    )
+
+
+# --- flags ----------------------------------------------------------------
+
+
+def _flag(
+    request: Request, c: Conversation, reply: Reply | None
+) -> HttpResponse:
+    me = _me(request)
+    access.require(me, "participate", c.community)
+    form = FlagForm(_posted(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.flag_create(
+                user=me,
+                conversation=c,
+                reply=reply,
+                reason=form.cleaned_data["reason"],
+            )
+        except ValidationError as exc:
+            _errors_onto(form, exc)
+        else:
+            messages.success(
+                request,
+                "Thank you: the coordinators will look at it. Nothing "
+                "changes on the page until they do.",
+            )
+            anchor = f"answer-{reply.pk}" if reply else "question"
+            return redirect(_url(c, anchor))
+    return render(
+        request,
+        "conversations/flag.html",
+        {"c": c, "reply": reply, "form": form},
+    )
+
+
+@login_required
+@refusals
+def flag(request: Request, pk: int) -> HttpResponse:
+    c = selectors.conversation_get(viewer=request.user, pk=pk)
+    return _flag(request, c, None)
+
+
+@login_required
+@refusals
+def reply_flag(request: Request, pk: int) -> HttpResponse:
+    reply = selectors.reply_get(viewer=request.user, pk=pk)
+    return _flag(request, reply.conversation, reply)
+
+
+@login_required
+@refusals
+@require_GET
+def flags(request: Request, slug: str) -> HttpResponse:
+    me = _me(request)
+    community = communities.community_get(viewer=me, slug=slug)
+    queue = list(selectors.flag_queue(viewer=me, community=community))
+    return render(
+        request,
+        "conversations/flags.html",
+        {
+            "community": community,
+            "flags": queue,
+            "form": ResolveForm(),
+            "here": "flags",
+            "may_moderate": True,
+        },
+    )
+
+
+@login_required
+@refusals
+@require_POST
+def flag_resolve(request: Request, pk: int) -> HttpResponse:
+    me = _me(request)
+    f = selectors.flag_get(viewer=me, pk=pk)
+    community = f.conversation.community
+    form = ResolveForm(request.POST)
+    dismiss = request.POST.get("dismiss") == "1"
+    if form.is_valid():
+        try:
+            services.flag_resolve(
+                actor=me,
+                flag=f,
+                resolution=form.cleaned_data["resolution"],
+                dismiss=dismiss,
+            )
+        except ValidationError as exc:
+            messages.error(request, _flat(exc))
+        else:
+            messages.success(
+                request, "Flag dismissed." if dismiss else "Flag resolved."
+            )
+        return redirect("conversations:flags", community.slug)
+    queue = list(selectors.flag_queue(viewer=me, community=community))
+    return render(
+        request,
+        "conversations/flags.html",
+        {
+            "community": community,
+            "flags": queue,
+            "form": ResolveForm(),
+            "failed": f.pk,
+            "failed_form": form,
+            "here": "flags",
+            "may_moderate": True,
+        },
+    )
+
+
+# --- tags -----------------------------------------------------------------
+
+
+@refusals
+def tags(request: Request, slug: str) -> HttpResponse:
+    viewer = request.user
+    community = communities.community_get(viewer=viewer, slug=slug)
+    form = TagForm(_posted(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            tag = services.tag_create(
+                actor=_me(request), community=community, **form.cleaned_data
+            )
+        except ValidationError as exc:
+            _errors_onto(form, exc)
+        else:
+            messages.success(
+                request,
+                f"Added the tag '{tag.name}'."
+                if tag.approved
+                else f"Proposed the tag '{tag.name}' to the coordinators.",
+            )
+            return redirect("conversations:tags", community.slug)
+    moderate = access.can(viewer, "moderate", community)
+    participate = access.can(viewer, "participate", community)
+    return render(
+        request,
+        "conversations/tags.html",
+        {
+            "community": community,
+            "tags": selectors.tag_list(viewer=viewer, community=community),
+            "form": form,
+            "may_add": moderate
+            or (participate and community.members_propose_tags),
+            "here": "tags",
+            "may_participate": participate,
+            "may_moderate": moderate,
+        },
+    )
+
+
+@login_required
+@refusals
+@require_POST
+def tag_decide(request: Request, pk: int) -> HttpResponse:
+    """Approve a proposed tag, or turn it down (coordinators)."""
+    me = _me(request)
+    tag = selectors.tag_get(viewer=me, pk=pk)
+    if request.POST.get("approve") == "1":
+        services.tag_update(actor=me, tag=tag, approved=True)
+        messages.success(request, f"'{tag.name}' is now an approved tag.")
+    else:
+        services.tag_delete(actor=me, tag=tag)
+        messages.success(request, f"Turned down the tag '{tag.name}'.")
+    return redirect("conversations:tags", tag.community.slug)
+
+
+# --- moderation -----------------------------------------------------------
+
+ACTIONS = ("close", "reopen", "lock", "unlock", "move", "merge")
+
+
+@login_required
+@refusals
+def moderate(request: Request, pk: int) -> HttpResponse:
+    me = _me(request)
+    c = selectors.conversation_for_moderation(viewer=me, pk=pk)
+    targets = selectors.move_targets(viewer=me, conversation=c)
+    action = request.POST.get("action", "")
+    data = _posted(request)
+
+    def bound(name: str) -> QueryDict | None:
+        return data if action == name else None
+
+    forms: dict[str, Form] = {
+        "close": ReasonForm(bound("close"), prefix="close"),
+        "lock": ReasonForm(bound("lock"), prefix="lock"),
+        "move": MoveForm(bound("move"), prefix="move", communities=targets),
+        "merge": MergeForm(bound("merge"), prefix="merge"),
+        "reopen": Form(bound("reopen")),
+        "unlock": Form(bound("unlock")),
+    }
+    if request.method == "POST":
+        if action not in ACTIONS:
+            messages.error(request, "Pick one of the actions below.")
+        else:
+            done = _moderate(me, c, action, forms[action], targets)
+            if done:
+                messages.success(request, done)
+                return redirect(_url(c))
+    similar = [
+        h
+        for h in search.query(
+            viewer=me, text=c.title, community=c.community, limit=6
+        )
+        if h.id != c.pk
+    ][:SIMILAR_SHOWN]
+    return render(
+        request,
+        "conversations/moderate.html",
+        {"c": c, "forms": forms, "similar": similar, "targets": targets},
+    )
+
+
+def _moderate(
+    me: User,
+    c: Conversation,
+    action: str,
+    form: Form,
+    targets: list[Community],
+) -> str:
+    """Run one moderation action; its message, or "" with the errors on
+    the form."""
+    if not form.is_valid():
+        return ""
+    data = form.cleaned_data
+    try:
+        if action == "close":
+            services.conversation_close(
+                actor=me, conversation=c, reason=data["reason"]
+            )
+            return "Closed: it takes no more answers."
+        if action == "reopen":
+            services.conversation_reopen(actor=me, conversation=c)
+            return "Reopened."
+        if action in ("lock", "unlock"):
+            services.conversation_lock(
+                actor=me,
+                conversation=c,
+                locked=action == "lock",
+                reason=data.get("reason", ""),
+            )
+            return "Locked." if action == "lock" else "Unlocked."
+        if action == "move":
+            # The form only offers communities the viewer coordinates.
+            target = next(t for t in targets if t.slug == data["community"])
+            services.conversation_move(
+                actor=me,
+                conversation=c,
+                community=target,
+                reason=data["reason"],
+            )
+            return f"Moved to {target.name}."
+        try:
+            into = selectors.conversation_get(viewer=me, pk=data["into"])
+        except Http404:
+            form.add_error(
+                "into", f"There is no conversation #{data['into']} here."
+            )
+            return ""
+        services.conversation_merge(
+            actor=me, conversation=c, into=into, reason=data["reason"]
+        )
+        return f"Merged into “{into.title}”."
+    except ValidationError as exc:
+        _errors_onto(form, exc)
+    return ""
