@@ -83,6 +83,7 @@ INSTALLED_APPS = [
     "practica.accounts",
     "practica.communities",
     "practica.conversations",
+    "practica.repertoire",
     "practica.search",
     "practica.api",
 ]
@@ -271,6 +272,9 @@ PRACTICA_INVITATION_DAYS = int(
     os.environ.get("PRACTICA_INVITATION_DAYS", "14")
 )
 PRACTICA_PAGE_SIZE = 30
+PRACTICA_ATTACHMENT_MAX_BYTES = int(
+    os.environ.get("PRACTICA_ATTACHMENT_MAX_BYTES", str(10 * 1024 * 1024))
+)
 
 LOGGING = {
     "version": 1,

@@ -8,6 +8,7 @@ from practica.access.rules import (
     reason,
     require,
     role_in,
+    visible_artifacts,
     visible_communities,
 )
 
@@ -19,5 +20,6 @@ __all__ = [
     "reason",
     "require",
     "role_in",
+    "visible_artifacts",
     "visible_communities",
 ]

@@ -21,6 +21,8 @@ from practica.communities.models import (
     Status,
     Visibility,
 )
+from practica.repertoire.models import Artifact
+from practica.repertoire.models import Status as ArtifactStatus
 
 RANK: dict[str, int] = {
     Role.NEWCOMER: 1,
@@ -184,6 +186,71 @@ def _verify(user: Any, e: Expertise) -> str | None:
     )
 
 
+# --- repertoire ----------------------------------------------------------
+
+
+def _owns(user: Any, a: Artifact) -> bool:
+    # owners.all() uses the prefetch cache when the selector loaded it.
+    return _signed_in(user) and any(o.pk == user.pk for o in a.owners.all())
+
+
+def _view_artifact(user: Any, a: Artifact) -> str | None:
+    if (why := _view(user, a.community)) is not None:
+        return why
+    if a.status != ArtifactStatus.DRAFT:
+        return None
+    if _owns(user, a) or _at_least(user, a.community, Role.CORE):
+        return None
+    return (
+        "This artifact is a draft: only its owners and the community's "
+        "core members and coordinators can see it."
+    )
+
+
+def _edit_artifact(user: Any, a: Artifact) -> str | None:
+    if (why := _view_artifact(user, a)) is not None:
+        return why
+    if _at_least(user, a.community, Role.CORE):
+        return None
+    if _owns(user, a) and role_in(user, a.community) is not None:
+        return None
+    return (
+        "Only the artifact's owners and the community's core members "
+        "and coordinators can change it."
+    )
+
+
+def _verify_artifact(user: Any, a: Artifact) -> str | None:
+    if (why := _view_artifact(user, a)) is not None:
+        return why
+    if _at_least(user, a.community, Role.COORDINATOR):
+        return None
+    if _owns(user, a) and role_in(user, a.community) is not None:
+        return None
+    return "Only the artifact's owners and coordinators can verify it."
+
+
+def visible_artifacts(
+    user: Any, queryset: QuerySet[Artifact]
+) -> QuerySet[Artifact]:
+    """Artifacts ``user`` may see: in visible communities, and drafts only
+    to their owners and to core members and coordinators."""
+    qs = queryset.filter(community__in=visible_communities(user))
+    if _is_staff(user):
+        return qs
+    curated = [
+        cid
+        for cid, m in memberships(user).items()
+        if m.status == Status.ACTIVE and RANK[m.role] >= RANK[Role.CORE]
+    ]
+    drafts = Q(status=ArtifactStatus.DRAFT)
+    if _signed_in(user):
+        return qs.filter(
+            ~drafts | Q(owners=user) | Q(community_id__in=curated)
+        ).distinct()
+    return qs.exclude(drafts)
+
+
 def _create_community(user: Any, _obj: Any) -> str | None:
     if not _signed_in(user):
         return "Sign in to start a community."
@@ -203,6 +270,9 @@ RULES: dict[tuple[type | None, str], Rule] = {
     (User, "edit"): _edit_person,
     (Expertise, "endorse"): _endorse,
     (Expertise, "verify"): _verify,
+    (Artifact, "view"): _view_artifact,
+    (Artifact, "edit"): _edit_artifact,
+    (Artifact, "verify"): _verify_artifact,
     (None, "create_community"): _create_community,
 }
 

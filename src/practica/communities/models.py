@@ -75,6 +75,10 @@ class Community(TimeStamped):
         help_text="Members may propose new tags; otherwise only "
         "coordinators add them.",
     )
+    review_days = models.PositiveSmallIntegerField(
+        default=90,
+        help_text="How long a verification of an artifact lasts, in days.",
+    )
     member_count = models.PositiveIntegerField(default=0)
     pending_count = models.PositiveIntegerField(default=0)
     created_by = models.ForeignKey(

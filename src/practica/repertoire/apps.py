@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class RepertoireConfig(AppConfig):
+    name = "practica.repertoire"
+    label = "repertoire"

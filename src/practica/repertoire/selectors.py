@@ -1,0 +1,291 @@
+"""Every read about the repertoire, filtered by access."""
+
+from collections import defaultdict
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
+from django.db.models import Prefetch, Q, QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from practica import access
+from practica.communities.models import Community
+from practica.conversations.models import Conversation, Reply
+from practica.core import text
+from practica.core.pagination import Page, keyset
+from practica.repertoire.models import (
+    DUE_SOON,
+    Artifact,
+    ArtifactRevision,
+    Attachment,
+    Freshness,
+    Helped,
+    Kind,
+    Status,
+)
+
+SORTS = {
+    "recent": ("-updated_at", "-id"),
+    "helpful": ("-helped_count", "-id"),
+    "title": ("title", "id"),
+    "freshness": ("verified_until", "id"),
+}
+LIST_ONLY = (
+    "id", "community_id", "kind", "title", "tag_names", "status",
+    "verified_until", "obsolete", "helped_count", "view_count",
+    "updated_at", "community__name", "community__slug",
+)  # fmt: skip
+
+
+def _freshness_q(state: str) -> Q:
+    now = timezone.now()
+    return {
+        Freshness.UNVERIFIED: Q(verified_until__isnull=True),
+        Freshness.EXPIRED: Q(verified_until__lte=now),
+        Freshness.DUE: Q(verified_until__gt=now,
+                         verified_until__lte=now + DUE_SOON),
+        Freshness.VERIFIED: Q(verified_until__gt=now + DUE_SOON),
+    }[Freshness(state)]  # fmt: skip
+
+
+def _owners_prefetch() -> Any:
+    from practica.accounts.models import User
+
+    return Prefetch(
+        "owners", queryset=User.objects.only("id", "display_name", "email")
+    )
+
+
+def artifact_list(
+    *,
+    viewer: Any,
+    community: Community,
+    kind: str = "",
+    tag: str = "",
+    freshness: str = "",
+    status: str = "",
+    sort: str = "recent",
+    cursor: str | None = None,
+    size: int | None = None,
+) -> Page[Artifact]:
+    """A community's repertoire, filtered and sorted, a page at a time.
+
+    Drafts show only to those who may see them. Refuses an unknown kind,
+    freshness, status or sort, naming the choices.
+    """
+    access.require(viewer, "view", community)
+    checks = {
+        "kind": (kind, Kind.values),
+        "freshness": (freshness, Freshness.values),
+        "status": (status, Status.values),
+        "sort": (sort, list(SORTS)),
+    }
+    for name, (value, allowed) in checks.items():
+        if value and value not in allowed:
+            raise ValidationError(
+                {name: f"'{value}' is not a {name}: use one of "
+                 f"{', '.join(allowed)}."})  # fmt: skip
+    qs = access.visible_artifacts(
+        viewer, Artifact.objects.filter(community=community)
+    )
+    qs = (
+        qs.filter(status=status)
+        if status
+        else qs.exclude(status=Status.ARCHIVED)
+    )
+    if kind:
+        qs = qs.filter(kind=kind)
+    if tag:
+        qs = qs.filter(tags__slug=tag)
+    if freshness:
+        qs = qs.filter(_freshness_q(freshness))
+    if sort == "freshness":
+        qs = qs.filter(verified_until__isnull=False)
+    qs = (
+        qs.select_related("community")
+        .only(*LIST_ONLY)
+        .prefetch_related(_owners_prefetch())
+    )
+    return keyset(
+        qs,
+        order=SORTS[sort],
+        cursor=cursor,
+        size=size or settings.PRACTICA_PAGE_SIZE,
+    )
+
+
+def glossary(
+    *, viewer: Any, community: Community
+) -> list[tuple[str, list[Artifact]]]:
+    """A community's published glossary terms, A to Z, grouped by first
+    letter."""
+    access.require(viewer, "view", community)
+    terms = (
+        Artifact.objects.filter(
+            community=community, kind=Kind.GLOSSARY, status=Status.PUBLISHED
+        )
+        .only("id", "title", "body_html", "verified_until", "obsolete")
+        .order_by("title")
+    )
+    groups: dict[str, list[Artifact]] = defaultdict(list)
+    for term in terms:
+        first = term.title[:1].upper()
+        groups[first if first.isalpha() else "#"].append(term)
+    return sorted(groups.items())
+
+
+def artifact_get(*, viewer: Any, pk: int) -> Artifact:
+    """One artifact the viewer may see (404 otherwise)."""
+    a = (
+        Artifact.objects.select_related(
+            "community", "verified_by", "replaced_by", "source_type"
+        )
+        .prefetch_related(_owners_prefetch())
+        .filter(pk=pk)
+        .first()
+    )
+    if a is None or not access.can(viewer, "view", a):
+        raise Http404("No such artifact.")
+    return a
+
+
+@dataclass
+class ArtifactPage:
+    artifact: Artifact
+    attachments: list[Attachment]
+    credits: list[Any]
+    replaces: list[Artifact]
+    helped: bool
+    may_edit: bool
+    may_verify: bool
+    is_owner: bool
+    # Shown to owners: how it is used.
+    answer_links: int
+    source_url: str
+
+
+def source_url(a: Artifact) -> str:
+    """Where the artifact came from, as a page address ("" if none)."""
+    if a.source_type_id is None or a.source_id is None:
+        return ""
+    from django.urls import NoReverseMatch, reverse
+
+    names = {"conversation": "conversations:detail"}
+    name = names.get(a.source_type.model if a.source_type else "")
+    if name is None:
+        return ""
+    try:
+        return reverse(name, args=[a.source_id])
+    except NoReverseMatch:
+        return ""
+
+
+def artifact_page(*, viewer: Any, pk: int) -> ArtifactPage:
+    """An artifact with its files, credits, replacements and the viewer's
+    marks, in a fixed number of queries."""
+    a = artifact_get(viewer=viewer, pk=pk)
+    signed_in = getattr(viewer, "is_authenticated", False)
+    is_owner = signed_in and any(o.pk == viewer.pk for o in a.owners.all())
+    links = 0
+    if is_owner:
+        links = Reply.objects.filter(
+            conversation__community_id=a.community_id,
+            body__contains=f"/r/{a.pk}/",
+        ).count()
+    return ArtifactPage(
+        artifact=a,
+        attachments=list(a.attachments.all()),
+        credits=list(a.credits.only("id", "display_name", "email")),
+        replaces=list(a.replaces.only("id", "title")),
+        helped=signed_in
+        and Helped.objects.filter(user=viewer, artifact=a).exists(),
+        may_edit=access.can(viewer, "edit", a),
+        may_verify=access.can(viewer, "verify", a),
+        is_owner=is_owner,
+        answer_links=links,
+        source_url=source_url(a),
+    )
+
+
+def review_queue(*, viewer: Any) -> QuerySet[Artifact]:
+    """Published artifacts the viewer owns whose verification is due
+    soon, expired or missing, most urgent first."""
+    soon = timezone.now() + DUE_SOON
+    return (
+        Artifact.objects.filter(
+            owners=viewer, status=Status.PUBLISHED, obsolete=False
+        )
+        .filter(Q(verified_until__isnull=True) | Q(verified_until__lte=soon))
+        .select_related("community")
+        .order_by("verified_until", "title")
+    )
+
+
+def revisions(*, viewer: Any, artifact: Artifact) -> list[ArtifactRevision]:
+    """An artifact's history, newest first."""
+    access.require(viewer, "view", artifact)
+    return list(
+        artifact.revisions.select_related("author").order_by("-number")
+    )
+
+
+def revision_get(
+    *, viewer: Any, artifact: Artifact, number: int
+) -> ArtifactRevision:
+    access.require(viewer, "view", artifact)
+    rev = artifact.revisions.filter(number=number).first()
+    if rev is None:
+        raise ValidationError(
+            {"revision": f"Revision {number} does not exist: this artifact "
+             f"has revisions 1 to {artifact.revision}."})  # fmt: skip
+    return rev
+
+
+@dataclass
+class Diff:
+    old: ArtifactRevision
+    new: ArtifactRevision
+    title_changed: bool
+    lines: list[tuple[str, str]]
+
+
+def revision_diff(
+    *, viewer: Any, artifact: Artifact, old: int, new: int
+) -> Diff:
+    """The line changes between two revisions of an artifact."""
+    a = revision_get(viewer=viewer, artifact=artifact, number=old)
+    b = revision_get(viewer=viewer, artifact=artifact, number=new)
+    return Diff(
+        old=a,
+        new=b,
+        title_changed=a.title != b.title,
+        lines=text.diff_lines(a.body, b.body),
+    )
+
+
+def attachment_get(*, viewer: Any, pk: int) -> Attachment:
+    """A file the viewer may download (404 otherwise)."""
+    att = (
+        Attachment.objects.select_related("artifact__community")
+        .filter(pk=pk)
+        .first()
+    )
+    if att is None or not access.can(viewer, "view", att.artifact):
+        raise Http404("No such file.")
+    return att
+
+
+def captured_from(
+    *, viewer: Any, conversation: Conversation
+) -> list[Artifact]:
+    """Artifacts captured from a conversation that the viewer may see."""
+    ct = ContentType.objects.get_for_model(Conversation)
+    return list(
+        access.visible_artifacts(
+            viewer,
+            Artifact.objects.filter(source_type=ct, source_id=conversation.pk),
+        ).only("id", "title", "status")
+    )
