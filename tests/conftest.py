@@ -7,10 +7,18 @@ from tests.factories import CommunityFactory, UserFactory, member
 @pytest.fixture(autouse=True)
 def _media(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
+    # Each test gets its own search index; tests of other apps use the
+    # database matcher for "similar questions" (tests/search use tantivy).
+    settings.SEARCH_INDEX_DIR = str(tmp_path / "search")
+    settings.SEARCH_BACKEND = "database"
     # Real hashing costs ~0.3 s per user; tests need correctness, not cost.
     settings.PASSWORD_HASHERS = [
         "django.contrib.auth.hashers.MD5PasswordHasher"
     ]
+    yield
+    from practica.search import engine
+
+    engine.forget()
 
 
 @pytest.fixture

@@ -272,6 +272,12 @@ PRACTICA_INVITATION_DAYS = int(
     os.environ.get("PRACTICA_INVITATION_DAYS", "14")
 )
 PRACTICA_PAGE_SIZE = 30
+# Search: the embedded tantivy index lives under the data directory. In
+# the embedded mode each search first indexes what is new; in production
+# `practica indexer` does that in its own process.
+SEARCH_BACKEND = os.environ.get("SEARCH_BACKEND", "tantivy")
+SEARCH_INDEX_DIR = os.environ.get("SEARCH_INDEX_DIR", "")
+SEARCH_INDEX_ON_READ = env_bool("SEARCH_INDEX_ON_READ", not PRODUCTION)
 PRACTICA_ATTACHMENT_MAX_BYTES = int(
     os.environ.get("PRACTICA_ATTACHMENT_MAX_BYTES", str(10 * 1024 * 1024))
 )

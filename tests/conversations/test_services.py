@@ -188,6 +188,9 @@ class TestEditAndModerate:
         coordinator = member(community, Role.COORDINATOR)
         dup = ask(asker, community, title="Press line jams after die swap")
         answer(member(community), dup)
+        services.comment_create(
+            author=asker, conversation=dup, body="Same as the other one?"
+        )
         services.conversation_merge(
             actor=coordinator,
             conversation=dup,
@@ -196,7 +199,8 @@ class TestEditAndModerate:
         )
         question.refresh_from_db()
         dup.refresh_from_db()
-        assert question.reply_count == 1
+        assert (question.reply_count, question.comment_count) == (1, 1)
+        assert dup.comment_count == 0
         assert (dup.state, dup.duplicate_of_id) == ("duplicate", question.pk)
 
 

@@ -468,14 +468,20 @@ def conversation_merge(
     Revision.objects.filter(conversation=c, reply__isnull=False).update(
         conversation=into
     )
-    Comment.objects.filter(conversation=c).update(conversation=into)
+    comments = Comment.objects.filter(conversation=c).update(
+        conversation=into
+    )
     c.state, c.state_reason, c.duplicate_of = State.DUPLICATE, reason, into
-    c.reply_count = 0
+    c.reply_count = c.comment_count = 0
     c.accepted_reply = None
     c.version = F("version") + 1
     c.save()
     c.refresh_from_db()
-    _touch(into.pk, reply_count=F("reply_count") + moved)
+    _touch(
+        into.pk,
+        reply_count=F("reply_count") + moved,
+        comment_count=F("comment_count") + comments,
+    )
     activity.record(
         actor=actor,
         verb="conversation.merged",
@@ -782,7 +788,12 @@ def vote(
         raise ValueError("Vote on a conversation or a reply, not both.")
     model: Any = Conversation if reply is None else Reply
     wanted: Any = reply if reply is not None else conversation
-    target = model.objects.select_for_update().get(pk=wanted.pk)
+    related = "community" if reply is None else "conversation__community"
+    target = (
+        model.objects.select_for_update(of=("self",))
+        .select_related(related)
+        .get(pk=wanted.pk)
+    )
     c = target if reply is None else target.conversation
     access.require(user, "participate", c.community)
     if c.locked:

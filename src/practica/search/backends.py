@@ -1,19 +1,29 @@
-"""The search interface and its first backend.
+"""The one search interface every app calls.
 
-Callers use :func:`query` and never a backend directly, so the embedded
-tantivy engine, PostgreSQL full-text search or a distributed engine can
-replace the database backend here without touching them. Results are
-always filtered by ``access``: a backend is given the ids of the
-communities the viewer may see.
+:func:`search` answers the search page and the API; :func:`query` the
+"similar questions" box. Both filter by ``access`` inside the query: the
+engine is given the communities the viewer may see (and 0, the
+organisation, for signed-in people, which is where people live).
+
+Backends: the embedded tantivy engine (``SEARCH_BACKEND=tantivy``, the
+default) or a plain database match (``database``) for tiny sites and
+tests of other apps. A distributed engine would be one more module with
+the same ``search`` function (see docs/search.md).
 """
 
 import re
-from dataclasses import dataclass
-from typing import Any, Protocol
+from dataclasses import dataclass, field
+from datetime import timedelta
+from typing import Any
 
+from django.conf import settings
 from django.db.models import Q
 
 from practica import access
+from practica.communities.models import Community
+from practica.search import engine, indexer
+from practica.search.documents import ORGANISATION
+from practica.search.query import Parsed, parse
 
 _STOP_WORDS = (
     "a an and are as at be but by can do does for from how i if in is it "
@@ -22,6 +32,7 @@ _STOP_WORDS = (
 )
 STOP = frozenset(_STOP_WORDS.split())
 WORD = re.compile(r"[\w-]{3,}")
+MAX_OFFSET = 1000
 
 
 @dataclass(frozen=True)
@@ -35,10 +46,14 @@ class Hit:
     reply_count: int
 
 
-class Backend(Protocol):
-    def search(
-        self, *, text: str, community_ids: list[int], limit: int
-    ) -> list[Hit]: ...
+@dataclass
+class Page:
+    parsed: Parsed
+    hits: list[engine.Hit]
+    total: int
+    communities: dict[int, Community]
+    facets: dict[str, dict[str, int]] = field(default_factory=dict)
+    next_offset: int | None = None
 
 
 def terms(text: str) -> list[str]:
@@ -47,64 +62,124 @@ def terms(text: str) -> list[str]:
     return sorted(words, key=lambda w: (-len(w), w))[:6]
 
 
-class DatabaseBackend:
-    """Title matches ranked by how many query words they contain.
-
-    Good enough for "similar questions" on small sites; the search issue
-    replaces it with a real engine behind the same interface.
-    """
-
-    def search(
-        self, *, text: str, community_ids: list[int], limit: int
-    ) -> list[Hit]:
-        from practica.conversations.models import Conversation
-
-        words = terms(text)
-        if not words or not community_ids:
-            return []
-        match = Q()
-        for w in words:
-            match |= Q(title__icontains=w)
-        rows = (
-            Conversation.objects.filter(match, community_id__in=community_ids)
-            .select_related("community")
-            .only(
-                "id",
-                "kind",
-                "title",
-                "accepted_reply_id",
-                "reply_count",
-                "community__slug",
-                "community__name",
-            )
-            .order_by("-last_activity_at")[:200]
-        )
-        ranked = sorted(
-            rows, key=lambda c: -sum(w in c.title.lower() for w in words)
-        )
-        return [
-            Hit(
-                kind=c.kind,
-                id=c.pk,
-                title=c.title,
-                community_slug=c.community.slug,
-                community_name=c.community.name,
-                solved=c.accepted_reply_id is not None,
-                reply_count=c.reply_count,
-            )
-            for c in ranked[:limit]
-        ]
+def _scope(viewer: Any, community: Any = None) -> tuple[list[int], dict]:
+    visible = access.visible_communities(viewer)
+    if community is not None:
+        visible = visible.filter(pk=community.pk)
+    rows = dict(visible.values_list("slug", "pk"))
+    ids = list(rows.values())
+    if community is None and getattr(viewer, "is_authenticated", False):
+        ids.append(ORGANISATION)
+    return ids, rows
 
 
-BACKEND: Backend = DatabaseBackend()
+def _fresh() -> None:
+    if settings.SEARCH_INDEX_ON_READ and indexer.pending():
+        indexer.catch_up(settle=timedelta(0))
+
+
+def search(
+    *,
+    viewer: Any,
+    text: str,
+    community: Any = None,
+    sort: str = "relevance",
+    offset: int = 0,
+    limit: int = 20,
+) -> Page:
+    """Everything matching ``text`` that the viewer may see, a page at a
+    time, with facet counts. Never raises on what a person typed."""
+    parsed = parse(text)
+    offset = max(0, min(int(offset or 0), MAX_OFFSET))
+    ids, slugs = _scope(viewer, community)
+    if parsed.is_empty or not ids:
+        return Page(parsed=parsed, hits=[], total=0, communities={})
+    _fresh()
+    result = engine.search(
+        parsed=parsed,
+        community_ids=ids,
+        community_slugs=slugs,
+        sort="newest" if sort == "newest" else "relevance",
+        offset=offset,
+        limit=limit,
+    )
+    names = Community.objects.in_bulk(
+        {h.community_id for h in result.hits} - {ORGANISATION}
+    )
+    more = offset + limit < min(result.total, MAX_OFFSET + limit)
+    return Page(
+        parsed=parsed,
+        hits=result.hits,
+        total=result.total,
+        communities=names,
+        facets=result.facets,
+        next_offset=offset + limit if more else None,
+    )
 
 
 def query(
     *, viewer: Any, text: str, community: Any = None, limit: int = 10
 ) -> list[Hit]:
-    """Conversations matching ``text`` that the viewer may see."""
-    visible = access.visible_communities(viewer)
-    if community is not None:
-        visible = visible.filter(pk=community.pk)
-    ids = list(visible.values_list("pk", flat=True))
-    return BACKEND.search(text=text, community_ids=ids, limit=limit)
+    """Questions and discussions similar to ``text`` (any of its words),
+    best first; what the "similar questions" box shows."""
+    words = terms(text)
+    ids, _ = _scope(viewer, community)
+    ids = [i for i in ids if i != ORGANISATION]
+    if not words or not ids:
+        return []
+    if settings.SEARCH_BACKEND == "database":
+        return _database(words, ids, limit)
+    _fresh()
+    hits = engine.similar(words=words, community_ids=ids, limit=limit)
+    names = Community.objects.in_bulk({h.community_id for h in hits})
+    return [
+        Hit(
+            kind=h.type,
+            id=h.id,
+            title=h.title,
+            community_slug=names[h.community_id].slug,
+            community_name=names[h.community_id].name,
+            solved=h.solved,
+            reply_count=h.replies,
+        )
+        for h in hits
+        if h.community_id in names
+    ]
+
+
+def _database(words: list[str], ids: list[int], limit: int) -> list[Hit]:
+    """Title matches ranked by how many words they contain."""
+    from practica.conversations.models import Conversation
+
+    match = Q()
+    for w in words:
+        match |= Q(title__icontains=w)
+    rows = (
+        Conversation.objects.filter(match, community_id__in=ids)
+        .select_related("community")
+        .only(
+            "id",
+            "kind",
+            "title",
+            "accepted_reply_id",
+            "reply_count",
+            "community__slug",
+            "community__name",
+        )
+        .order_by("-last_activity_at")[:200]
+    )
+    ranked = sorted(
+        rows, key=lambda c: -sum(w in c.title.lower() for w in words)
+    )
+    return [
+        Hit(
+            kind=c.kind,
+            id=c.pk,
+            title=c.title,
+            community_slug=c.community.slug,
+            community_name=c.community.name,
+            solved=c.accepted_reply_id is not None,
+            reply_count=c.reply_count,
+        )
+        for c in ranked[:limit]
+    ]

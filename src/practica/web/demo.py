@@ -3,22 +3,25 @@
 A maker of servo drives (Product Line A) and gearboxes (Product Line B) with
 plants and offices on four continents. :func:`plan` turns the data below into
 who joins what, who knows what and who vouches for whom, with one seeded
-random generator, so every run plans the same organisation. :func:`build`
-then writes it through the services (so the activity record and the
-counters are right), skipping whatever is already there: running it again
-adds nothing.
+random generator, so every run plans the same organisation. The questions
+and discussions in every community, with their answers, comments, votes and
+moderation, are plain data in :mod:`practica.web.demo_conversations`.
+:func:`build` then writes it all through the services (so the activity
+record and the counters are right), skipping whatever is already there:
+running it again adds nothing.
 """
 
 import random
+import textwrap
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any, NamedTuple, TypeVar
 
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
-from django.db.models import Count
+from django.db.models import Case, Count, Q, QuerySet, Value, When
 from django.utils import timezone
 from django.utils.text import slugify
 from rich import box
@@ -51,7 +54,30 @@ from practica.communities.models import (
     Status,
     Visibility,
 )
+from practica.conversations import services as conversations
+from practica.conversations.models import (
+    AskRequest,
+    Comment,
+    Conversation,
+    Flag,
+    FlagState,
+    Reply,
+    Revision,
+    State,
+    Tag,
+    Vote,
+    Worked,
+)
+from practica.conversations.models import Kind as Topic
 from practica.core.models import Activity
+from practica.web.demo_conversations import (
+    CONVERSATIONS,
+    TAGS,
+    Answer,
+    Remark,
+    TagData,
+    Talk,
+)
 
 PASSWORD = "practica-demo"  # noqa: S105 - the published demo password
 DOMAIN = "practica.example"
@@ -1642,6 +1668,49 @@ def _progress(stdout: Any) -> Iterator[_Progress]:
 # --- The builder ---------------------------------------------------------
 
 
+def markdown(body: str) -> str:
+    """A body from :mod:`~practica.web.demo_conversations` as written."""
+    return textwrap.dedent(body).strip()
+
+
+def views(talk: Talk) -> int:
+    """A believable view count for a conversation, the same every run."""
+    return (
+        7
+        + sum(map(ord, talk.title)) % 37
+        + 9 * len(talk.answers)
+        + 5 * len(talk.up)
+        + min(talk.days, 120) // 2
+    )
+
+
+def _stamp(rows: QuerySet[Any], stamps: dict[int, datetime]) -> None:
+    """Backdate each person's row (a vote, a mark) in one query."""
+    if stamps:
+        rows.filter(user_id__in=stamps).update(
+            created_at=Case(
+                *(When(user_id=u, then=Value(t)) for u, t in stamps.items())
+            )
+        )
+
+
+class _Timeline:
+    """When things happened in one conversation: hours after one another,
+    never in the future; the latest activity is its last activity."""
+
+    def __init__(self, start: datetime, limit: datetime) -> None:
+        self.limit = limit
+        self.latest = start
+
+    def at(
+        self, base: datetime, hours: float, activity: bool = True
+    ) -> datetime:
+        when = min(base + timedelta(hours=hours), self.limit)
+        if activity:
+            self.latest = max(self.latest, when)
+        return when
+
+
 class _Builder:
     def __init__(self, p: Plan, progress: _Progress) -> None:
         self.plan = p
@@ -1662,6 +1731,8 @@ class _Builder:
         for c in self.progress.track(COMMUNITIES, "Communities"):
             self.community(c)
         self.expertise()
+        for c in self.progress.track(COMMUNITIES, "Conversations"):
+            self.conversations(c)
         if self.new_people:
             # One hash for everyone: hashing is slow by design, and every
             # demo person shares the published password anyway.
@@ -1880,6 +1951,257 @@ class _Builder:
             if access.can(actor, "verify", e):
                 accounts.expertise_verify(actor=actor, expertise=e)
 
+    # --- conversations --------------------------------------------------
+
+    def conversations(self, data: CommunityData) -> None:
+        """Curate the community's tags, then write each conversation that
+        is not there yet (by title), with everything that happened to it.
+        Conversations already there, and all their parts, stay as they
+        are."""
+        community = Community.objects.get(slug=data.slug)
+        moderator = self.moderator(
+            community, self.people[data.coordinators[0]]
+        )
+        self.tags(community, moderator, TAGS.get(data.slug, ()))
+        talks = CONVERSATIONS.get(data.slug, ())
+        have = {
+            c.title: c
+            for c in Conversation.objects.filter(
+                community=community, title__in=[t.title for t in talks]
+            ).only("id", "title", "community_id", "last_activity_at")
+        }
+        for talk in talks:
+            if talk.title not in have and self.takes_part(
+                talk.author, community
+            ):
+                have[talk.title] = self.talk(community, moderator, talk, have)
+
+    def takes_part(self, key: str, community: Community) -> bool:
+        """May this person write in the community (still, or again)?"""
+        return access.can(self.people[key], "participate", community)
+
+    def tags(
+        self,
+        community: Community,
+        moderator: User,
+        tags: Sequence[TagData],
+    ) -> None:
+        """The coordinators' tag list, each linked to its skill; tags
+        already there keep what people have made of them."""
+        have = set(
+            Tag.objects.filter(community=community).values_list(
+                "slug", flat=True
+            )
+        )
+        for t in tags:
+            if slugify(t.name) in have:
+                continue
+            [tag] = conversations.resolve_tags(
+                actor=moderator, community=community, names=[t.name]
+            )
+            skill = (
+                accounts.skill_get_or_create(name=t.skill) if t.skill else None
+            )
+            Tag.objects.filter(pk=tag.pk).update(
+                description=t.description, skill=skill
+            )
+
+    def talk(
+        self,
+        community: Community,
+        moderator: User,
+        talk: Talk,
+        have: dict[str, Conversation],
+    ) -> Conversation:
+        """One conversation with its answers, comments, votes, marks,
+        flags, asks and moderation, backdated so lists look lived in."""
+        asker = self.people[talk.author]
+        start = self.ago(talk.days)
+        line = _Timeline(start, self.now - timedelta(minutes=20))
+        c = conversations.conversation_create(
+            author=asker,
+            community=community,
+            title=talk.title,
+            body=markdown(talk.body),
+            kind=talk.kind,
+            tags=list(talk.tags),
+        )
+        Revision.objects.filter(conversation=c, reply=None).update(
+            created_at=start
+        )
+        replies: list[tuple[Answer, Reply, datetime]] = []
+        for a in talk.answers:
+            if not self.takes_part(a.author, community):
+                continue
+            when = line.at(start, a.hours)
+            r = conversations.reply_create(
+                author=self.people[a.author],
+                conversation=c,
+                body=markdown(a.body),
+                experience=a.experience,
+            )
+            Reply.objects.filter(pk=r.pk).update(
+                created_at=when, updated_at=when
+            )
+            Revision.objects.filter(reply=r).update(created_at=when)
+            replies.append((a, r, when))
+        self.remarks(c, None, talk.comments, start, line)
+        self.votes(c, None, talk.up, 1, start, line)
+        for a, r, when in replies:
+            self.remarks(c, r, a.comments, when, line)
+            self.votes(c, r, a.up, 1, when, line)
+            self.votes(c, r, a.down, -1, when, line)
+            self.worked(community, r, a.worked, when, line)
+            if a.accepted:
+                acceptor = (
+                    asker
+                    if access.can(asker, "participate", community)
+                    else moderator
+                )
+                conversations.reply_accept(actor=acceptor, reply=r)
+                line.at(when, 8)
+            if a.flag:
+                self.flag(c, r, a.flag, when, line)
+        if talk.flag:
+            self.flag(c, None, talk.flag, start, line)
+        for key, reason in talk.asks:
+            if self.takes_part(key, community):
+                ask = conversations.ask_request_create(
+                    actor=asker,
+                    conversation=c,
+                    person=self.people[key],
+                    reason=reason,
+                )
+                AskRequest.objects.filter(pk=ask.pk).update(
+                    created_at=line.at(start, 1, activity=False)
+                )
+        self.moderate(c, moderator, talk, have, line)
+        Conversation.objects.filter(pk=c.pk).update(
+            created_at=start,
+            updated_at=line.latest,
+            last_activity_at=line.latest,
+            view_count=views(talk),
+        )
+        c.last_activity_at = line.latest
+        return c
+
+    def remarks(
+        self,
+        c: Conversation,
+        reply: Reply | None,
+        remarks: Sequence[Remark],
+        base: datetime,
+        line: _Timeline,
+    ) -> None:
+        for i, remark in enumerate(remarks):
+            if not self.takes_part(remark.author, c.community):
+                continue
+            comment = conversations.comment_create(
+                author=self.people[remark.author],
+                conversation=c,
+                reply=reply,
+                body=remark.body,
+            )
+            Comment.objects.filter(pk=comment.pk).update(
+                created_at=line.at(base, remark.hours or 2 * (i + 1))
+            )
+
+    def votes(
+        self,
+        c: Conversation,
+        reply: Reply | None,
+        keys: Sequence[str],
+        value: int,
+        base: datetime,
+        line: _Timeline,
+    ) -> None:
+        stamps: dict[int, datetime] = {}
+        for i, key in enumerate(keys):
+            if not self.takes_part(key, c.community):
+                continue
+            user = self.people[key]
+            if reply is None:
+                conversations.vote(user=user, value=value, conversation=c)
+            else:
+                conversations.vote(user=user, value=value, reply=reply)
+            stamps[user.pk] = line.at(base, 1.5 * (i + 1))
+        cast = (
+            Vote.objects.filter(conversation=c, reply=None)
+            if reply is None
+            else Vote.objects.filter(reply=reply)
+        )
+        _stamp(cast, stamps)
+
+    def worked(
+        self,
+        community: Community,
+        reply: Reply,
+        keys: Sequence[str],
+        base: datetime,
+        line: _Timeline,
+    ) -> None:
+        stamps: dict[int, datetime] = {}
+        for i, key in enumerate(keys):
+            if not self.takes_part(key, community):
+                continue
+            user = self.people[key]
+            conversations.reply_worked(user=user, reply=reply)
+            stamps[user.pk] = line.at(base, 12 * (i + 1))
+        _stamp(Worked.objects.filter(reply=reply), stamps)
+
+    def flag(
+        self,
+        c: Conversation,
+        reply: Reply | None,
+        flag: tuple[str, str],
+        base: datetime,
+        line: _Timeline,
+    ) -> None:
+        key, reason = flag
+        if not self.takes_part(key, c.community):
+            return
+        f = conversations.flag_create(
+            user=self.people[key], conversation=c, reply=reply, reason=reason
+        )
+        Flag.objects.filter(pk=f.pk).update(
+            created_at=line.at(base, 3, activity=False)
+        )
+
+    def moderate(
+        self,
+        c: Conversation,
+        moderator: User,
+        talk: Talk,
+        have: dict[str, Conversation],
+        line: _Timeline,
+    ) -> None:
+        """Merge, close or lock, after everything else happened."""
+        into = have.get(talk.duplicate_of)
+        if into is not None:
+            conversations.conversation_merge(
+                actor=moderator,
+                conversation=c,
+                into=into,
+                reason=f"Asked before: the answers are under '{into.title}'.",
+            )
+            # The merge counts as activity on the original, not now.
+            merged = line.at(line.latest, 6, activity=False)
+            into.last_activity_at = max(into.last_activity_at, merged)
+            Conversation.objects.filter(pk=into.pk).update(
+                last_activity_at=into.last_activity_at
+            )
+        if talk.closed:
+            conversations.conversation_close(
+                actor=moderator, conversation=c, reason=talk.closed
+            )
+        if talk.locked:
+            conversations.conversation_lock(
+                actor=moderator,
+                conversation=c,
+                locked=True,
+                reason=talk.locked,
+            )
+
 
 def counts() -> dict[str, int]:
     """What the database holds: people, communities and their parts."""
@@ -1890,6 +2212,16 @@ def counts() -> dict[str, int]:
         Membership.objects.filter(status=Status.ACTIVE)
         .values_list("role")
         .annotate(n=Count("pk"))
+    )
+    talks = Conversation.objects.aggregate(
+        conversations=Count("pk"),
+        questions=Count("pk", filter=Q(kind=Topic.QUESTION)),
+        discussions=Count("pk", filter=Q(kind=Topic.DISCUSSION)),
+        solved=Count("pk", filter=Q(accepted_reply__isnull=False)),
+        unanswered=Count(
+            "pk",
+            filter=Q(kind=Topic.QUESTION, reply_count=0, state=State.OPEN),
+        ),
     )
     return {
         "departments": Department.objects.count(),
@@ -1914,6 +2246,12 @@ def counts() -> dict[str, int]:
         ).count(),
         "endorsements": Endorsement.objects.count(),
         "helpers": User.objects.filter(available_to_help=True).count(),
+        **talks,
+        "answers": Reply.objects.count(),
+        "comments": Comment.objects.count(),
+        "votes": Vote.objects.count(),
+        "tags": Tag.objects.count(),
+        "flags": Flag.objects.filter(state=FlagState.OPEN).count(),
         "activities": Activity.objects.count(),
     }
 
@@ -1944,7 +2282,12 @@ def report(result: dict[str, int], stdout: Any = None) -> None:
         f"{verb} {result['people']} people, {result['communities']} "
         f"communities, {result['memberships']} memberships, "
         f"{result['pending']} pending requests, {result['expertise']} "
-        f"expertise entries, {result['endorsements']} endorsements.",
+        f"expertise entries, {result['endorsements']} endorsements; "
+        f"{result['conversations']} conversations ({result['questions']} "
+        f"questions, {result['discussions']} discussions) with "
+        f"{result['answers']} answers, {result['comments']} comments and "
+        f"{result['votes']} votes: {result['solved']} solved, "
+        f"{result['unanswered']} unanswered.",
         soft_wrap=True,
     )
     table = Table(

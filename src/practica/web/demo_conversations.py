@@ -157,6 +157,8 @@ TAGS: dict[str, tuple[TagData, ...]] = {
         T("acronyms", "What the letters mean."),
         T("first weeks", "Buddies, onboarding days and settling in.",
           "Onboarding design"),
+        T("shop floor safety", "Safety inductions, PPE and locks before "
+          "you work on the shop floor.", "Lockout/tagout"),
         T("communities", "Finding and joining communities of practice."),
     ),
     "process-improvement": (
@@ -531,7 +533,7 @@ SAFETY: tuple[Talk, ...] = (
         "porosity",
         "grace",
         days=3,
-        tags=("SPC", "supplier quality"),
+        tags=("SPC", "supplier quality", "root cause"),
         body="""
             Our supplier sends SPC data with every delivery of output shaft
             housings: Cpk 1.8 on the bore diameter, beautiful charts.
@@ -657,7 +659,7 @@ SAFETY: tuple[Talk, ...] = (
                 """,
                 experience="FMEA method owner; moderated more than 40 "
                 "design FMEAs",
-                up=("yuki", "henrik", "mateus", "sakura", "grace"),
+                up=("yuki", "henrik", "mateus", "sakura", "olumide"),
                 worked=("sakura", "mateus"),
                 accepted=True,
             ),
@@ -1016,8 +1018,9 @@ PLATFORM: tuple[Talk, ...] = (
                 comments=(
                     R("miguel", "v4.2 with the flag: the plan is clean on "
                       "all three clusters. Thank you!", 5),
-                    R("sam", "Still clean after this month's autoscaler "
-                      "upgrade, for anyone who finds this later.", 24 * 72),
+                    R("sam", "Still clean after yesterday's autoscaler "
+                      "upgrade, for anyone who finds this later.",
+                      24 * 80.5),
                 ),
             ),
             A(
@@ -1791,7 +1794,7 @@ SUPPORT: tuple[Talk, ...] = (
             ),
             A(
                 "lina",
-                24 * 120,
+                24 * 131,
                 """
                 A tip for the next person: customers on firmware older than
                 3.4 can still get the peak value by setting P9.02 to 1
@@ -2831,6 +2834,22 @@ NEW_HIRES: tuple[Talk, ...] = (
             """,
         up=("lucas",),
     ),
+    Talk(
+        "Installing sensors on the Stuttgart test benches: which safety "
+        "training and do I need my own padlock?",
+        "lucas",
+        days=1,
+        tags=("shop floor safety", "first weeks"),
+        body="""
+            Next week I'm installing vibration sensors on two test benches
+            in the Stuttgart plant for the predictive maintenance models.
+            I've only ever worked in offices and labs. What safety training
+            do I need before I'm allowed near the benches, and do I need my
+            own padlock to lock them out, or does someone from maintenance
+            do that for me?
+            """,
+        up=("kofi", "sofia"),
+    ),
 )  # fmt: skip
 
 IMPROVEMENT: tuple[Talk, ...] = (
@@ -3498,7 +3517,7 @@ REMOTE: tuple[Talk, ...] = (
             program lives, and how changes made on site get back into it.
             What do you do?
             """,
-        up=("piotr", "marcus", "diego", "kenji"),
+        up=("piotr", "marcus", "diego", "carlos"),
         answers=(
             A(
                 "piotr",
@@ -3517,7 +3536,7 @@ REMOTE: tuple[Talk, ...] = (
                 """,
                 experience="Automation engineer; maintain the PLC programs "
                 "for 60 machines in Kraków",
-                up=("tyrone", "marcus", "diego", "kenji"),
+                up=("tyrone", "marcus", "diego", "carlos"),
                 worked=("marcus",),
             ),
             A(

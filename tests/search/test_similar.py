@@ -24,5 +24,5 @@ def test_similar_titles_ranked_and_access_filtered(community):
     ask(member(private), private, title="Press line jamming in plant two")
     hits = query(viewer=UserFactory(), text="press line jamming")
     assert hits[0].id == best.pk
-    assert len(hits) == 2
+    assert hits[1].title == "Press brake calibration schedule"
     assert all(h.community_slug == community.slug for h in hits)

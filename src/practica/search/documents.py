@@ -1,0 +1,211 @@
+"""What gets indexed: one document per thread, artifact, community and
+person, built from the database in batches with a fixed number of
+queries."""
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from django.db.models import Prefetch
+
+from practica.accounts.models import Expertise, User
+from practica.communities.models import Community
+from practica.conversations.models import Comment, Conversation, Reply
+from practica.repertoire.models import Artifact
+from practica.repertoire.models import Status as ArtifactStatus
+
+# Documents every signed-in person may see (people) carry this community.
+ORGANISATION = 0
+
+
+@dataclass
+class Doc:
+    key: str
+    type: str
+    id: int
+    community: int
+    title: str
+    body: str
+    answer: str = ""
+    tags: list[str] = field(default_factory=list)
+    authors: list[str] = field(default_factory=list)
+    solved: bool = False
+    replies: int = 0
+    created: datetime | None = None
+    updated: datetime | None = None
+
+
+def _names(user: User | None) -> list[str]:
+    if user is None:
+        return []
+    return [user.display_name, user.email.split("@")[0]]
+
+
+def conversations(ids: Iterable[int]) -> dict[str, Doc | None]:
+    ids = set(ids)
+    found: dict[str, Doc | None] = {f"conversation:{i}": None for i in ids}
+    rows = (
+        Conversation.objects.filter(pk__in=ids, duplicate_of__isnull=True)
+        .select_related("author")
+        .prefetch_related(
+            Prefetch(
+                "replies",
+                queryset=Reply.objects.select_related("author").order_by(
+                    "-score", "created_at"
+                ),
+            ),
+            Prefetch(
+                "comments",
+                queryset=Comment.objects.only("id", "conversation_id", "body"),
+            ),
+            "tags",
+        )
+    )
+    for c in rows:
+        replies = list(c.replies.all())
+        best = next(
+            (r for r in replies if r.pk == c.accepted_reply_id),
+            replies[0] if replies else None,
+        )
+        found[f"conversation:{c.pk}"] = Doc(
+            key=f"conversation:{c.pk}",
+            type=c.kind,
+            id=c.pk,
+            community=c.community_id,
+            title=c.title,
+            body="\n\n".join(
+                [c.body]
+                + [r.body for r in replies]
+                + [m.body for m in c.comments.all()]
+            ),
+            answer=best.body if best else "",
+            tags=[t.slug for t in c.tags.all()],
+            authors=_names(c.author),
+            solved=c.accepted_reply_id is not None,
+            replies=c.reply_count,
+            created=c.created_at,
+            updated=c.last_activity_at,
+        )
+    return found
+
+
+def artifacts(ids: Iterable[int]) -> dict[str, Doc | None]:
+    ids = set(ids)
+    found: dict[str, Doc | None] = {f"artifact:{i}": None for i in ids}
+    rows = (
+        Artifact.objects.filter(pk__in=ids)
+        .exclude(status=ArtifactStatus.DRAFT)
+        .select_related("created_by")
+        .prefetch_related("tags")
+    )
+    for a in rows:
+        found[f"artifact:{a.pk}"] = Doc(
+            key=f"artifact:{a.pk}",
+            type="artifact",
+            id=a.pk,
+            community=a.community_id,
+            title=a.title,
+            body=a.body,
+            tags=[t.slug for t in a.tags.all()],
+            authors=_names(a.created_by),
+            created=a.created_at,
+            updated=a.updated_at,
+        )
+    return found
+
+
+def communities(ids: Iterable[int]) -> dict[str, Doc | None]:
+    ids = set(ids)
+    found: dict[str, Doc | None] = {f"community:{i}": None for i in ids}
+    for c in Community.objects.filter(pk__in=ids):
+        found[f"community:{c.pk}"] = Doc(
+            key=f"community:{c.pk}",
+            type="community",
+            id=c.pk,
+            community=c.pk,
+            title=c.name,
+            body=f"{c.tagline}\n\n{c.charter}",
+            replies=c.member_count,
+            created=c.created_at,
+            updated=c.updated_at,
+        )
+    return found
+
+
+def people(ids: Iterable[int]) -> dict[str, Doc | None]:
+    ids = set(ids)
+    found: dict[str, Doc | None] = {f"person:{i}": None for i in ids}
+    rows = (
+        User.objects.filter(pk__in=ids, is_active=True)
+        .select_related("department")
+        .prefetch_related(
+            Prefetch(
+                "expertise", queryset=Expertise.objects.select_related("skill")
+            )
+        )
+    )
+    for u in rows:
+        skills = [e.skill for e in u.expertise.all()]
+        found[f"person:{u.pk}"] = Doc(
+            key=f"person:{u.pk}",
+            type="person",
+            id=u.pk,
+            community=ORGANISATION,
+            title=u.name,
+            body="\n".join(
+                [
+                    u.job_title,
+                    u.department.name if u.department else "",
+                    ", ".join(s.name for s in skills),
+                    u.introduction,
+                ]
+            ),
+            tags=[s.slug for s in skills],
+            authors=_names(u),
+            created=u.date_joined,
+            updated=u.date_joined,
+        )
+    return found
+
+
+BUILDERS: dict[str, Any] = {
+    "conversation": conversations,
+    "artifact": artifacts,
+    "community": communities,
+    "person": people,
+}
+
+
+def build(keys: Iterable[str]) -> dict[str, Doc | None]:
+    """Documents for ``kind:id`` keys; None means "delete it"."""
+    by_kind: dict[str, set[int]] = {}
+    for key in keys:
+        kind, _, pk = key.partition(":")
+        by_kind.setdefault(kind, set()).add(int(pk))
+    docs: dict[str, Doc | None] = {}
+    for kind, ids in by_kind.items():
+        docs.update(BUILDERS[kind](ids))
+    return docs
+
+
+def all_keys() -> Iterable[list[str]]:
+    """Every indexable key, in batches of 500, for a full rebuild."""
+    sources = [
+        (
+            "conversation",
+            Conversation.objects.filter(duplicate_of__isnull=True),
+        ),
+        ("artifact", Artifact.objects.exclude(status=ArtifactStatus.DRAFT)),
+        ("community", Community.objects.all()),
+        ("person", User.objects.filter(is_active=True)),
+    ]
+    for kind, qs in sources:
+        batch: list[str] = []
+        for pk in qs.order_by("pk").values_list("pk", flat=True).iterator():
+            batch.append(f"{kind}:{pk}")
+            if len(batch) == 500:
+                yield batch
+                batch = []
+        if batch:
+            yield batch

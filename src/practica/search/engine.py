@@ -1,0 +1,392 @@
+"""The embedded tantivy engine: schema, writing and searching.
+
+One index directory under the data directory. Text is tokenised, lower-
+cased, accent-folded and stemmed (English); the community of every
+document is indexed, so the permission filter is part of the query and
+counts, facets and snippets never see what the viewer may not.
+"""
+
+import threading
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, time
+from pathlib import Path
+from typing import Any
+
+import tantivy as tv
+from django.conf import settings
+
+from practica.search.documents import Doc
+from practica.search.query import Parsed
+
+SCHEMA_VERSION = 1
+TEXT = "practica"
+NAME = "practica_name"
+DEFAULT_FIELDS = ["title", "body"]
+BOOSTS = {"title": 2.5, "body": 1.0}
+_lock = threading.Lock()
+_indexes: dict[str, tv.Index] = {}
+
+
+def _analyzers() -> dict[str, Any]:
+    base = tv.TextAnalyzerBuilder(tv.Tokenizer.simple())
+    text = (
+        base.filter(tv.Filter.remove_long(40))
+        .filter(tv.Filter.lowercase())
+        .filter(tv.Filter.ascii_fold())
+        .filter(tv.Filter.stemmer("english"))
+        .build()
+    )
+    name = (
+        tv.TextAnalyzerBuilder(tv.Tokenizer.simple())
+        .filter(tv.Filter.lowercase())
+        .filter(tv.Filter.ascii_fold())
+        .build()
+    )
+    return {TEXT: text, NAME: name}
+
+
+def _schema() -> tv.Schema:
+    sb = tv.SchemaBuilder()
+    sb.add_text_field("key", stored=True, tokenizer_name="raw")
+    sb.add_text_field("type", stored=True, tokenizer_name="raw", fast=True)
+    sb.add_unsigned_field("id", stored=True)
+    sb.add_unsigned_field("community", stored=True, indexed=True, fast=True)
+    sb.add_text_field("title", stored=True, tokenizer_name=TEXT)
+    sb.add_text_field("body", stored=True, tokenizer_name=TEXT)
+    sb.add_text_field("answer", stored=True, tokenizer_name=TEXT)
+    sb.add_text_field("tags", stored=True, tokenizer_name="raw", fast=True)
+    sb.add_text_field("author", tokenizer_name=NAME)
+    sb.add_unsigned_field("solved", indexed=True, stored=True)
+    sb.add_unsigned_field("replies", indexed=True, stored=True)
+    sb.add_date_field("created", stored=True, indexed=True, fast=True)
+    sb.add_date_field("updated", stored=True, indexed=True, fast=True)
+    return sb.build()
+
+
+def path() -> Path:
+    base = Path(
+        getattr(settings, "SEARCH_INDEX_DIR", "")
+        or settings.DATA_DIR / "search"
+    )
+    return base / f"tantivy-v{SCHEMA_VERSION}"
+
+
+def index() -> tv.Index:
+    """The index for this process, opened once (created when missing)."""
+    where = str(path())
+    with _lock:
+        found = _indexes.get(where)
+        if found is None:
+            Path(where).mkdir(parents=True, exist_ok=True)
+            found = tv.Index(_schema(), path=where, reuse=True)
+            for name, analyzer in _analyzers().items():
+                found.register_tokenizer(name, analyzer)
+            _indexes[where] = found
+        return found
+
+
+def forget() -> None:
+    """Drop opened indexes (tests switch directories)."""
+    with _lock:
+        _indexes.clear()
+
+
+def _document(doc: Doc) -> tv.Document:
+    d = tv.Document()
+    d.add_text("key", doc.key)
+    d.add_text("type", doc.type)
+    d.add_unsigned("id", doc.id)
+    d.add_unsigned("community", doc.community)
+    d.add_text("title", doc.title)
+    d.add_text("body", doc.body)
+    d.add_text("answer", doc.answer)
+    for tag in doc.tags:
+        d.add_text("tags", tag)
+    for name in doc.authors:
+        d.add_text("author", name)
+    d.add_unsigned("solved", int(doc.solved))
+    d.add_unsigned("replies", doc.replies)
+    for name in ("created", "updated"):
+        value = getattr(doc, name)
+        if value is not None:
+            d.add_date(name, value)
+    return d
+
+
+def write(docs: dict[str, Doc | None], *, clear: bool = False) -> None:
+    """Replace (or delete) documents by key, in one commit."""
+    idx = index()
+    writer = idx.writer(heap_size=32_000_000, num_threads=1)
+    try:
+        if clear:
+            writer.delete_all_documents()
+        for key, doc in docs.items():
+            writer.delete_documents_by_term("key", key)
+            if doc is not None:
+                writer.add_document(_document(doc))
+        writer.commit()
+        writer.wait_merging_threads()
+    except BaseException:
+        writer.rollback()
+        raise
+    idx.reload()
+
+
+# --- searching -------------------------------------------------------------
+
+
+@dataclass
+class Hit:
+    type: str
+    id: int
+    community_id: int
+    title: str
+    snippet_html: str
+    answer_html: str
+    tags: list[str]
+    solved: bool
+    replies: int
+    created: datetime | None
+    score: float
+
+
+@dataclass
+class Result:
+    hits: list[Hit]
+    total: int
+    facets: dict[str, dict[str, int]] = field(default_factory=dict)
+
+
+def _term(field_name: str, value: Any) -> tv.Query:
+    return tv.Query.term_query(index().schema, field_name, value)
+
+
+def _day(d: Any) -> datetime:
+    return datetime.combine(d, time.min, tzinfo=UTC)
+
+
+def _text_query(idx: tv.Index, parsed: Parsed) -> tv.Query | None:
+    parts: list[tuple[tv.Occur, tv.Query]] = []
+
+    def parse(text: str) -> tv.Query:
+        # Field tokenisers apply; each term of ``text`` must match.
+        query, _errors = idx.parse_query_lenient(
+            text,
+            DEFAULT_FIELDS,
+            field_boosts=BOOSTS,
+            conjunction_by_default=True,
+        )
+        return query
+
+    for word in parsed.words:
+        parts.append((tv.Occur.Must, parse(_safe(word))))
+    for phrase in parsed.phrases:
+        parts.append((tv.Occur.Must, parse(f'"{_safe(phrase)}"')))
+    for prefix in parsed.prefixes:
+        options = [
+            (
+                tv.Occur.Should,
+                tv.Query.phrase_prefix_query(idx.schema, name, [prefix]),
+            )
+            for name in DEFAULT_FIELDS
+        ]
+        parts.append((tv.Occur.Must, tv.Query.boolean_query(options)))
+    for word in parsed.excluded:
+        text = f'"{_safe(word)}"' if " " in word else _safe(word)
+        parts.append((tv.Occur.MustNot, parse(text)))
+    if not parts:
+        return None
+    return tv.Query.boolean_query(parts)
+
+
+def _safe(text: str) -> str:
+    """Words only: the engine's own syntax never reaches its parser."""
+    return " ".join(
+        "".join(ch if ch.isalnum() else " " for ch in text).split()
+    )
+
+
+def search(
+    *,
+    parsed: Parsed,
+    community_ids: list[int],
+    community_slugs: dict[str, int],
+    sort: str = "relevance",
+    offset: int = 0,
+    limit: int = 20,
+    facets: bool = True,
+) -> Result:
+    """Top hits among the given communities (the viewer's), with facet
+    counts computed on the same permission-filtered query."""
+    idx = index()
+    schema = idx.schema
+    must: list[tuple[tv.Occur, tv.Query]] = [
+        (
+            tv.Occur.Must,
+            tv.Query.term_set_query(schema, "community", community_ids),
+        )
+    ]
+    text = _text_query(idx, parsed)
+    if text is not None:
+        must.append((tv.Occur.Must, text))
+    filters: list[tv.Query] = []
+    if parsed.types:
+        filters.append(tv.Query.term_set_query(schema, "type", parsed.types))
+    if parsed.tags:
+        filters += [_term("tags", t) for t in parsed.tags]
+    if parsed.communities:
+        ids = [community_slugs.get(s, -1) for s in parsed.communities]
+        filters.append(
+            tv.Query.term_set_query(
+                schema, "community", [i for i in ids if i >= 0] or [2**63]
+            )
+        )
+    for author in parsed.authors:
+        filters.append(
+            tv.Query.boolean_query(
+                [
+                    (tv.Occur.Must, _term("author", w))
+                    for w in _safe(author).lower().split()
+                ]
+                or [(tv.Occur.Must, tv.Query.empty_query())]
+            )
+        )
+    if parsed.solved is not None:
+        filters.append(_term("solved", int(parsed.solved)))
+        if not parsed.types:
+            filters.append(
+                tv.Query.term_set_query(schema, "type", ["question"])
+            )
+    if parsed.unanswered:
+        filters.append(_term("replies", 0))
+        filters.append(tv.Query.term_set_query(schema, "type", ["question"]))
+    if parsed.after or parsed.before:
+        filters.append(
+            tv.Query.range_query(
+                schema,
+                "created",
+                tv.FieldType.Date,
+                lower_bound=_day(parsed.after) if parsed.after else None,
+                upper_bound=_day(parsed.before) if parsed.before else None,
+                include_upper=False,
+            )
+        )
+    must += [(tv.Occur.Must, f) for f in filters]
+    query = tv.Query.boolean_query(must)
+    searcher = idx.searcher()
+    if sort == "newest" or text is None:
+        found = searcher.search(
+            query, limit, count=True, order_by_field="created", offset=offset
+        )
+    else:
+        found = searcher.search(query, limit, count=True, offset=offset)
+    body_snippets = (
+        tv.SnippetGenerator.create(searcher, text, schema, "body")
+        if text
+        else None
+    )
+    answer_snippets = (
+        tv.SnippetGenerator.create(searcher, text, schema, "answer")
+        if text
+        else None
+    )
+    hits = []
+    for score, address in found.hits:
+        doc = searcher.doc(address)
+        d = doc.to_dict()
+        snippet = answer = ""
+        if body_snippets is not None and answer_snippets is not None:
+            snippet = body_snippets.snippet_from_doc(doc).to_html()
+            answer = answer_snippets.snippet_from_doc(doc).to_html()
+        if not snippet:
+            snippet = _escape(d.get("body", [""])[0][:240])
+        created = d.get("created", [None])[0]
+        hits.append(
+            Hit(
+                type=d["type"][0],
+                id=d["id"][0],
+                community_id=d["community"][0],
+                title=d["title"][0],
+                snippet_html=snippet,
+                answer_html=answer,
+                tags=d.get("tags", []),
+                solved=bool(d["solved"][0]),
+                replies=d["replies"][0],
+                created=created,
+                score=float(score) if sort != "newest" else 0.0,
+            )
+        )
+    counts: dict[str, dict[str, int]] = {}
+    if facets:
+        agg = searcher.aggregate(
+            query,
+            {
+                "type": {"terms": {"field": "type", "size": 10}},
+                "tags": {"terms": {"field": "tags", "size": 15}},
+                "community": {"terms": {"field": "community", "size": 15}},
+            },
+        )
+        counts = {
+            name: {
+                str(b["key"]): int(b["doc_count"])
+                for b in agg.get(name, {}).get("buckets", [])
+            }
+            for name in ("type", "tags", "community")
+        }
+    return Result(
+        hits=hits, total=int(getattr(found, "count", 0) or 0), facets=counts
+    )
+
+
+def _escape(text: str) -> str:
+    from django.utils.html import escape
+
+    return str(escape(text))
+
+
+def similar(
+    *, words: list[str], community_ids: list[int], limit: int
+) -> list[Hit]:
+    """Threads sharing any of ``words``, titles weighing most."""
+    idx = index()
+    schema = idx.schema
+    text, _errors = idx.parse_query_lenient(
+        " ".join(_safe(w) for w in words),
+        DEFAULT_FIELDS,
+        field_boosts={"title": 4.0, "body": 1.0},
+    )
+    query = tv.Query.boolean_query(
+        [
+            (tv.Occur.Must, text),
+            (
+                tv.Occur.Must,
+                tv.Query.term_set_query(schema, "community", community_ids),
+            ),
+            (
+                tv.Occur.Must,
+                tv.Query.term_set_query(
+                    schema, "type", ["question", "discussion"]
+                ),
+            ),
+        ]
+    )
+    searcher = idx.searcher()
+    hits = []
+    for score, address in searcher.search(query, limit, count=False).hits:
+        d = searcher.doc(address).to_dict()
+        hits.append(
+            Hit(
+                type=d["type"][0],
+                id=d["id"][0],
+                community_id=d["community"][0],
+                title=d["title"][0],
+                snippet_html="",
+                answer_html="",
+                tags=d.get("tags", []),
+                solved=bool(d["solved"][0]),
+                replies=d["replies"][0],
+                created=d.get("created", [None])[0],
+                score=float(score),
+            )
+        )
+    return hits

@@ -1,0 +1,155 @@
+"""The one indexer: reads the activity record after its cursor and
+re-indexes what each entry touched.
+
+A process-wide file lock makes sure only one indexer writes at a time;
+anyone else who calls :func:`catch_up` meanwhile just returns. The cursor
+moves only after the index committed, so a crash repeats work (upserts
+are idempotent) and never loses it.
+"""
+
+import fcntl
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import timedelta
+from typing import Any
+
+from django.contrib.contenttypes.models import ContentType
+from django.db import transaction
+from django.utils import timezone
+
+from practica.accounts.models import Expertise
+from practica.conversations.models import Comment, Reply
+from practica.core.models import Activity
+from practica.search import documents, engine
+from practica.search.models import IndexCursor
+
+CURSOR = "tantivy"
+BATCH = 1000
+# On PostgreSQL ids are handed out before commit, so a slow transaction
+# can commit a lower id after a higher one; rows younger than this are
+# left for the next run.
+SETTLE = timedelta(seconds=1)
+
+
+@contextmanager
+def _exclusive() -> Iterator[bool]:
+    where = engine.path()
+    where.mkdir(parents=True, exist_ok=True)
+    with open(where.parent / "indexer.lock", "w") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            yield False
+            return
+        try:
+            yield True
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def _keys(rows: list[tuple[int, int, dict[str, Any]]]) -> set[str]:
+    """The documents a batch of activities touched."""
+    models = {ct.pk: ct.model for ct in ContentType.objects.all()}
+    keys: set[str] = set()
+    replies, comments, expertise = set(), set(), set()
+    for type_id, target_id, data in rows:
+        model = models.get(type_id, "")
+        if model in ("conversation", "artifact", "community"):
+            keys.add(f"{model}:{target_id}")
+        elif model == "user":
+            keys.add(f"person:{target_id}")
+        elif model == "reply":
+            replies.add(target_id)
+        elif model == "comment":
+            comments.add(target_id)
+        elif model == "expertise":
+            expertise.add(target_id)
+        for name in ("conversation", "into"):
+            if isinstance(data.get(name), int):
+                keys.add(f"conversation:{data[name]}")
+    lookups: list[tuple[Any, set[int], str, str]] = [
+        (Reply, replies, "conversation_id", "conversation"),
+        (Comment, comments, "conversation_id", "conversation"),
+        (Expertise, expertise, "user_id", "person"),
+    ]
+    for model_cls, ids, column, kind in lookups:
+        if ids:
+            for value in model_cls.objects.filter(pk__in=ids).values_list(
+                column, flat=True
+            ):
+                keys.add(f"{kind}:{value}")
+    return keys
+
+
+def pending() -> bool:
+    """Is there anything the index has not seen yet? (one query)"""
+    cursor = IndexCursor.objects.filter(name=CURSOR).first()
+    if cursor is None or not (engine.path() / "meta.json").exists():
+        return True
+    return Activity.objects.filter(pk__gt=cursor.last_activity_id).exists()
+
+
+def catch_up(*, settle: timedelta = SETTLE) -> int:
+    """Index everything new since the cursor; returns activities read.
+
+    When the index has never been built, builds it whole first.
+    """
+    with _exclusive() as mine:
+        if not mine:
+            return 0
+        cursor, _ = IndexCursor.objects.get_or_create(name=CURSOR)
+        built = (engine.path() / "meta.json").exists()
+        if cursor.last_activity_id == 0 or not built:
+            _rebuild_locked(cursor, progress=None)
+        read = 0
+        horizon = timezone.now() - settle
+        while True:
+            rows = list(
+                Activity.objects.filter(
+                    pk__gt=cursor.last_activity_id, created_at__lte=horizon
+                )
+                .order_by("pk")
+                .values_list("pk", "target_type_id", "target_id", "data")[
+                    :BATCH
+                ]
+            )
+            if not rows:
+                return read
+            keys = _keys([(t, i, d or {}) for _, t, i, d in rows])
+            engine.write(documents.build(keys))
+            cursor.last_activity_id = rows[-1][0]
+            cursor.save(update_fields=["last_activity_id", "updated_at"])
+            read += len(rows)
+
+
+def _rebuild_locked(
+    cursor: IndexCursor, progress: Callable[[int], None] | None
+) -> int:
+    # Note the cursor first: whatever happens during the rebuild is
+    # picked up by the next catch-up.
+    last = Activity.objects.order_by("-pk").values_list("pk", flat=True)
+    start = last.first() or 0
+    count, first = 0, True
+    for keys in documents.all_keys():
+        engine.write(documents.build(keys), clear=first)
+        first = False
+        count += len(keys)
+        if progress is not None:
+            progress(len(keys))
+    if first:
+        engine.write({}, clear=True)
+    with transaction.atomic():
+        cursor.last_activity_id = max(start, 1)
+        cursor.save(update_fields=["last_activity_id", "updated_at"])
+    return count
+
+
+def rebuild(progress: Callable[[int], None] | None = None) -> int:
+    """Rebuild the whole index from the database; returns documents."""
+    with _exclusive() as mine:
+        if not mine:
+            raise RuntimeError(
+                "Another indexer is running; try again when it is done."
+            )
+        cursor, _ = IndexCursor.objects.get_or_create(name=CURSOR)
+        return _rebuild_locked(cursor, progress)
