@@ -296,3 +296,33 @@ class TestLists:
             page = load()
         assert len(page.replies) == 5
         assert all(v.my_vote == 1 for v in page.replies)
+
+
+def test_accepted_answer_reason_names_the_answered_tags(community):
+    skill = Skill.objects.create(name="Hydraulics", slug="hydraulics")
+    Tag.objects.create(
+        community=community, name="Hydraulics", slug="hydraulics", skill=skill
+    )
+    Tag.objects.create(community=community, name="Press 4", slug="press-4")
+    asker, helper = member(community), member(community)
+    earlier = ask(asker, community, tags=["hydraulics"])
+    services.reply_accept(actor=asker, reply=answer(helper, earlier))
+    q = ask(
+        asker,
+        community,
+        title="Press 4 leaks hydraulic oil again",
+        tags=["hydraulics", "press-4"],
+    )
+    got = {
+        s.person: s.reasons
+        for s in selectors.who_to_ask(viewer=asker, conversation=q)
+    }
+    assert got[helper] == ["1 accepted answer on Hydraulics"]
+
+
+def test_questions_for_me_include_direct_asks(community):
+    asker, asked = member(community), member(community)
+    q = ask(asker, community)
+    assert selectors.questions_for_me(viewer=asked).items == []
+    services.ask_request_create(actor=asker, conversation=q, person=asked)
+    assert selectors.questions_for_me(viewer=asked).items == [q]

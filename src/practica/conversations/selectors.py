@@ -281,7 +281,8 @@ def questions_for_me(
     *, viewer: Any, cursor: str | None = None, size: int | None = None
 ) -> Page[Conversation]:
     """Open, unsolved questions in my communities whose tags match my
-    expertise, newest first; never my own."""
+    expertise or that someone asked me directly, newest first; never my
+    own."""
     ids = [
         cid
         for cid, m in access.memberships(viewer).items()
@@ -295,7 +296,11 @@ def questions_for_me(
             state=State.OPEN,
             accepted_reply__isnull=True,
         )
-        .filter(Q(tags__skill_id__in=skill_ids) | Q(tags__slug__in=slugs))
+        .filter(
+            Q(tags__skill_id__in=skill_ids)
+            | Q(tags__slug__in=slugs)
+            | Q(ask_requests__asked=viewer)
+        )
         .exclude(author=viewer)
         .distinct()
     )
@@ -358,8 +363,11 @@ def who_to_ask(
             words += f", endorsed by {e.endorsement_count}"
         reasons[e.user_id].append(words)
     now = timezone.now()
-    accepted: dict[int, int] = defaultdict(int)
-    for author_id, created in (
+    # One row per (accepted answer, matching tag): the tag names say what
+    # the answers were about, not what the new question is about.
+    answered: dict[int, dict[int, Any]] = defaultdict(dict)
+    answered_tags: dict[int, set[str]] = defaultdict(set)
+    for reply_id, author_id, created, tag_name in (
         Reply.objects.filter(
             conversation__community_id=conversation.community_id,
             conversation__tags__slug__in=slugs,
@@ -368,16 +376,20 @@ def who_to_ask(
         )
         .filter(conversation__accepted_reply=F("pk"))
         .exclude(conversation=conversation)
-        .values_list("author_id", "created_at")
-        .distinct()
+        .values_list(
+            "pk", "author_id", "created_at", "conversation__tags__name"
+        )
     ):
-        age = (now - created).total_seconds() / 86400
-        score[author_id] += 3 * 0.5 ** (age / HALF_LIFE_DAYS)
-        accepted[author_id] += 1
-    for uid, n in accepted.items():
-        tagline = ", ".join(t.name for t in tags[:2])
-        reasons[uid].append(
-            f"{n} accepted answer{'s' if n > 1 else ''} on {tagline}"
+        answered[author_id][reply_id] = created
+        answered_tags[author_id].add(tag_name)
+    for author_id, replies in answered.items():
+        for created in replies.values():
+            age = (now - created).total_seconds() / 86400
+            score[author_id] += 3 * 0.5 ** (age / HALF_LIFE_DAYS)
+        n = len(replies)
+        reasons[author_id].append(
+            f"{n} accepted answer{'s' if n > 1 else ''} on "
+            + ", ".join(sorted(answered_tags[author_id]))
         )
     if not score:
         return []

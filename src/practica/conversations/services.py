@@ -468,9 +468,7 @@ def conversation_merge(
     Revision.objects.filter(conversation=c, reply__isnull=False).update(
         conversation=into
     )
-    comments = Comment.objects.filter(conversation=c).update(
-        conversation=into
-    )
+    comments = Comment.objects.filter(conversation=c).update(conversation=into)
     c.state, c.state_reason, c.duplicate_of = State.DUPLICATE, reason, into
     c.reply_count = c.comment_count = 0
     c.accepted_reply = None

@@ -45,6 +45,7 @@ from practica.conversations.forms import (
 )
 from practica.conversations.models import Conversation, Kind, Reply
 from practica.core.pagination import Page
+from practica.repertoire import selectors as repertoire
 from practica.search import backends as search
 
 SIMILAR_SHOWN = 5
@@ -340,6 +341,12 @@ def _detail(
     practised = True
     if answer_form is not None:
         practised = services.from_practice(author=_me(request), conversation=c)
+    # Only a solved question can be captured, so only it asks (one query).
+    captured = (
+        repertoire.captured_from(viewer=viewer, conversation=c)
+        if c.accepted_reply_id
+        else []
+    )
     return render(
         request,
         "conversations/detail.html",
@@ -351,6 +358,7 @@ def _detail(
             "note": selectors.moderation_note(viewer=viewer, conversation=c),
             "answer_form": answer_form,
             "practised": practised,
+            "captured": captured,
             "just_asked": request.GET.get("asked") == "1" and page.may_edit,
         },
         status=status,
