@@ -2,7 +2,10 @@
 
 Each test gets a fresh browser context; ``steps`` takes a screenshot per
 step, and the screenshots are kept under ``test-results/browser/`` only
-when the test fails.
+when the test fails. ``js_errors`` lists what the page's scripts and
+console reported as errors. Chromium resolves no host but the live
+server's, so no test reaches the network, even through an <img> a person
+wrote.
 """
 
 import os
@@ -12,11 +15,16 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, Page, expect, sync_playwright
 
 # Playwright's sync API runs an event loop in this thread; the test code
 # still talks to the database synchronously, which is safe here.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+# expect() waits 5 s by default, actions 10 s (below): give both the same
+# patience, so a loaded machine slows the suite down instead of failing it.
+TIMEOUT = 10_000
+expect.set_options(timeout=TIMEOUT)
 
 CHROMIUM = os.environ.get("PRACTICA_CHROMIUM", "/usr/bin/chromium")
 RESULTS = Path(__file__).resolve().parents[2] / "test-results" / "browser"
@@ -29,6 +37,8 @@ ARGS = [
     "--disable-component-update",
     "--disable-sync",
     "--disable-dev-shm-usage",
+    # Any other host fails at once instead of waiting on DNS.
+    "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE localhost",
 ]
 
 
@@ -82,17 +92,37 @@ def page(browser: Browser, live_server, request) -> Iterator[Page]:  # type: ign
     context = browser.new_context(
         base_url=live_server.url, viewport={"width": 1200, "height": 900}
     )
-    context.set_default_timeout(10_000)
-    page = context.new_page()
-    folder = RESULTS / re.sub(r"[^\w.-]+", "_", request.node.nodeid)
-    shutil.rmtree(folder, ignore_errors=True)
-    page.steps = Steps(page, folder)  # type: ignore[attr-defined]
-    yield page
-    if request.node.stash.get(FAILED, True):
-        page.steps("failure")  # type: ignore[attr-defined]
-    else:
+    context.set_default_timeout(TIMEOUT)
+    # Practica has no favicon: Chromium's request for one would 404 into
+    # the console and reach Django, and thereby the in-memory SQLite
+    # connection the live server shares with the test, at a moment of
+    # its own choosing. Answer it here instead.
+    context.route("**/favicon.ico", lambda route: route.fulfill(status=204))
+    try:
+        page = context.new_page()
+        folder = RESULTS / re.sub(r"[^\w.-]+", "_", request.node.nodeid)
         shutil.rmtree(folder, ignore_errors=True)
-    context.close()
+        page.steps = Steps(page, folder)  # type: ignore[attr-defined]
+        errors: list[str] = []
+        page.js_errors = errors  # type: ignore[attr-defined]
+        page.on("pageerror", lambda exc: errors.append(f"pageerror: {exc}"))
+        page.on(
+            "console",
+            lambda msg: (
+                errors.append(
+                    f"console: {msg.text} ({msg.location.get('url', '')})"
+                )
+                if msg.type == "error"
+                else None
+            ),
+        )
+        yield page
+        if request.node.stash.get(FAILED, True):
+            page.steps("failure")  # type: ignore[attr-defined]
+        else:
+            shutil.rmtree(folder, ignore_errors=True)
+    finally:
+        context.close()
 
 
 @pytest.fixture
@@ -100,9 +130,25 @@ def steps(page: Page) -> Steps:
     return page.steps  # type: ignore[attr-defined,no-any-return]
 
 
+@pytest.fixture
+def js_errors(page: Page) -> list[str]:
+    """Uncaught exceptions and console errors, as they happen."""
+    return page.js_errors  # type: ignore[attr-defined,no-any-return]
+
+
 def sign_in(page: Page, email: str, password: str) -> None:
+    """Sign in through the real form; fails unless it worked."""
     page.goto("/accounts/login/")
     page.get_by_label("Email").fill(email)
     page.get_by_label("Password").fill(password)
     page.get_by_role("button", name=re.compile("sign in", re.I)).click()
-    page.wait_for_load_state()
+    # The header's Sign out button proves the new page is in and signed in.
+    expect(page.get_by_role("button", name="Sign out")).to_be_visible()
+
+
+def sign_out(page: Page) -> None:
+    """Sign out with the header's button; fails unless it worked."""
+    page.get_by_role("button", name="Sign out").click()
+    expect(
+        page.locator("header").get_by_role("link", name="Sign in")
+    ).to_be_visible()
