@@ -10,6 +10,7 @@ from practica.accounts.api import router as accounts_router
 from practica.api import auth, problems
 from practica.communities.api import router as communities_router
 from practica.conversations.api import router as conversations_router
+from practica.repertoire.api import router as repertoire_router
 
 DESCRIPTION = """\
 The Practica API: the same rules as the web pages, for scripts and tools.
@@ -64,3 +65,4 @@ problems.install(api)
 api.add_router("", communities_router)
 api.add_router("", accounts_router)
 api.add_router("", conversations_router)
+api.add_router("", repertoire_router)

@@ -12,11 +12,13 @@ invalid input, ``errors`` mapping each field to its messages.
 - 404: not found, or not visible to the caller (a private community's
   existence is not revealed).
 - 409: the request is valid but the current state refuses it (a request
-  already decided, the last coordinator leaving).
+  already decided, the last coordinator leaving). An edit conflict adds
+  extension members with what the client needs to merge (see
+  :class:`ProblemError`).
 - 422: fields are invalid; ``errors`` names each one.
 """
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from http import HTTPStatus
 from typing import TYPE_CHECKING, Any
 
@@ -49,6 +51,18 @@ class Problem(Schema):
     errors: dict[str, list[str]] | None = None
 
 
+class ProblemError(Exception):
+    """A refusal whose problem document carries extension members
+    (RFC 9457, section 3.2) beside ``detail``: say, the current state of
+    what the client tried to change, so that it can merge and retry."""
+
+    def __init__(self, status: int, detail: str, **extensions: Any) -> None:
+        super().__init__(detail)
+        self.status = status
+        self.detail = detail
+        self.extensions = extensions
+
+
 def problems(*codes: int) -> dict[int, type[Problem]]:
     """Response declarations for the OpenAPI document."""
     return dict.fromkeys(codes, Problem)
@@ -60,13 +74,17 @@ def problem(
     status: int,
     detail: str,
     errors: dict[str, list[str]] | None = None,
+    extensions: Mapping[str, Any] | None = None,
 ) -> HttpResponse:
-    body: dict[str, Any] = {
-        "type": "about:blank",
-        "title": HTTPStatus(status).phrase,
-        "status": status,
-        "detail": detail,
-    }
+    body: dict[str, Any] = dict(extensions or {})
+    body.update(
+        {
+            "type": "about:blank",
+            "title": HTTPStatus(status).phrase,
+            "status": status,
+            "detail": detail,
+        }
+    )
     if errors:
         body["errors"] = errors
     content = api.renderer.render(request, body, response_status=status)
@@ -118,6 +136,12 @@ def install(api: "NinjaAPI") -> None:
             name = _field_name(error.get("loc", ("body",)))
             errors.setdefault(name, []).append(_message(error))
         return problem(api, request, 422, _fields_detail(errors), errors)
+
+    @api.exception_handler(ProblemError)
+    def on_problem(request: HttpRequest, exc: ProblemError) -> HttpResponse:
+        return problem(
+            api, request, exc.status, exc.detail, extensions=exc.extensions
+        )
 
     @api.exception_handler(PermissionDenied)
     def on_permission_denied(

@@ -7,7 +7,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import F, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
@@ -34,10 +34,20 @@ SORTS = {
     "freshness": ("verified_until", "id"),
 }
 LIST_ONLY = (
-    "id", "community_id", "kind", "title", "tag_names", "status",
-    "verified_until", "obsolete", "helped_count", "view_count",
-    "updated_at", "community__name", "community__slug",
-)  # fmt: skip
+    "id",
+    "community_id",
+    "kind",
+    "title",
+    "tag_names",
+    "status",
+    "verified_until",
+    "obsolete",
+    "helped_count",
+    "view_count",
+    "updated_at",
+    "community__name",
+    "community__slug",
+)
 
 
 def _freshness_q(state: str) -> Q:
@@ -45,10 +55,11 @@ def _freshness_q(state: str) -> Q:
     return {
         Freshness.UNVERIFIED: Q(verified_until__isnull=True),
         Freshness.EXPIRED: Q(verified_until__lte=now),
-        Freshness.DUE: Q(verified_until__gt=now,
-                         verified_until__lte=now + DUE_SOON),
+        Freshness.DUE: Q(
+            verified_until__gt=now, verified_until__lte=now + DUE_SOON
+        ),
         Freshness.VERIFIED: Q(verified_until__gt=now + DUE_SOON),
-    }[Freshness(state)]  # fmt: skip
+    }[Freshness(state)]
 
 
 def _owners_prefetch() -> Any:
@@ -86,8 +97,11 @@ def artifact_list(
     for name, (value, allowed) in checks.items():
         if value and value not in allowed:
             raise ValidationError(
-                {name: f"'{value}' is not a {name}: use one of "
-                 f"{', '.join(allowed)}."})  # fmt: skip
+                {
+                    name: f"'{value}' is not a {name}: use one of "
+                    f"{', '.join(allowed)}."
+                }
+            )
     qs = access.visible_artifacts(
         viewer, Artifact.objects.filter(community=community)
     )
@@ -197,9 +211,10 @@ def artifact_page(*, viewer: Any, pk: int) -> ArtifactPage:
         ).count()
     return ArtifactPage(
         artifact=a,
-        attachments=list(a.attachments.all()),
+        attachments=list(a.attachments.select_related("uploaded_by")),
         credits=list(a.credits.only("id", "display_name", "email")),
-        replaces=list(a.replaces.only("id", "title")),
+        # Only those the viewer may see: a draft's title stays hidden.
+        replaces=replaced_artifacts(viewer=viewer, artifact=a),
         helped=signed_in
         and Helped.objects.filter(user=viewer, artifact=a).exists(),
         may_edit=access.can(viewer, "edit", a),
@@ -220,7 +235,8 @@ def review_queue(*, viewer: Any) -> QuerySet[Artifact]:
         )
         .filter(Q(verified_until__isnull=True) | Q(verified_until__lte=soon))
         .select_related("community")
-        .order_by("verified_until", "title")
+        .prefetch_related(_owners_prefetch())
+        .order_by(F("verified_until").asc(nulls_first=True), "title")
     )
 
 
@@ -236,11 +252,18 @@ def revision_get(
     *, viewer: Any, artifact: Artifact, number: int
 ) -> ArtifactRevision:
     access.require(viewer, "view", artifact)
-    rev = artifact.revisions.filter(number=number).first()
+    rev = (
+        artifact.revisions.select_related("author")
+        .filter(number=number)
+        .first()
+    )
     if rev is None:
         raise ValidationError(
-            {"revision": f"Revision {number} does not exist: this artifact "
-             f"has revisions 1 to {artifact.revision}."})  # fmt: skip
+            {
+                "revision": f"Revision {number} does not exist: this artifact "
+                f"has revisions 1 to {artifact.revision}."
+            }
+        )
     return rev
 
 
@@ -288,4 +311,136 @@ def captured_from(
             viewer,
             Artifact.objects.filter(source_type=ct, source_id=conversation.pk),
         ).only("id", "title", "status")
+    )
+
+
+def revision_compare(
+    *,
+    viewer: Any,
+    artifact: Artifact,
+    from_number: int | None = None,
+    to_number: int | None = None,
+) -> Diff:
+    """What changed between two revisions of an artifact; ``to`` defaults
+    to the latest, ``from`` to the one before ``to``.
+
+    Refuses revision numbers that do not exist, naming from or to.
+    """
+    latest = artifact.revision
+    new = latest if to_number is None else to_number
+    old = max(new - 1, 1) if from_number is None else from_number
+    # Revisions are numbered 1, 2, … without gaps: every save adds one.
+    errors = {
+        name: f"There is no revision {n}: this artifact has revisions 1 "
+        f"to {latest}."
+        for name, n in (("from", old), ("to", new))
+        if not 1 <= n <= latest
+    }
+    if errors:
+        raise ValidationError(errors)
+    return revision_diff(viewer=viewer, artifact=artifact, old=old, new=new)
+
+
+def people_get(*, viewer: Any, ids: list[int]) -> list[Any]:
+    """The people with these ids, in that order (duplicates dropped), to
+    name as owners.
+
+    Refuses ids of nobody the viewer may see, naming owners.
+    """
+    from practica.accounts.models import User
+
+    wanted = list(dict.fromkeys(ids))
+    found = {
+        u.pk: u
+        for u in User.objects.filter(pk__in=wanted).only(
+            "id", "display_name", "email", "is_active"
+        )
+        if access.can(viewer, "view", u)
+    }
+    missing = [str(pk) for pk in wanted if pk not in found]
+    if missing:
+        raise ValidationError(
+            {
+                "owners": f"There is nobody with the id {', '.join(missing)}: "
+                "pick people from the community's members."
+            }
+        )
+    return [found[pk] for pk in wanted]
+
+
+# --- for the repertoire pages ----------------------------------------------
+
+
+def artifact_for_edit(*, viewer: Any, pk: int) -> Artifact:
+    """An artifact the viewer may change: its owners (while members),
+    core members and coordinators. 404 when unseen, PermissionDenied
+    otherwise."""
+    a = artifact_get(viewer=viewer, pk=pk)
+    access.require(viewer, "edit", a)
+    return a
+
+
+def artifact_for_verify(*, viewer: Any, pk: int) -> Artifact:
+    """An artifact the viewer may verify: its owners and the community's
+    coordinators. 404 when unseen, PermissionDenied otherwise."""
+    a = artifact_get(viewer=viewer, pk=pk)
+    access.require(viewer, "verify", a)
+    return a
+
+
+def visible_replacement(*, viewer: Any, artifact: Artifact) -> Artifact | None:
+    """The artifact that replaces an obsolete one, if the viewer may see
+    it (a draft replacement stays hidden from plain members)."""
+    r = artifact.replaced_by
+    if r is None or not access.can(viewer, "view", r):
+        return None
+    return r
+
+
+def replaced_artifacts(*, viewer: Any, artifact: Artifact) -> list[Artifact]:
+    """The obsolete artifacts this one replaces that the viewer may see.
+    One query."""
+    return list(
+        access.visible_artifacts(
+            viewer, Artifact.objects.filter(replaced_by=artifact)
+        )
+        .only("id", "title")
+        .order_by("title", "id")
+    )
+
+
+def owner_candidates(*, viewer: Any, artifact: Artifact) -> list[Any]:
+    """Active members of the artifact's community who do not own it yet,
+    by name, to add as owners (people who may edit it)."""
+    from practica.accounts.models import User
+    from practica.communities.models import Status as MemberStatus
+
+    access.require(viewer, "edit", artifact)
+    owners = [o.pk for o in artifact.owners.all()]
+    return list(
+        User.objects.filter(
+            is_active=True,
+            memberships__community_id=artifact.community_id,
+            memberships__status=MemberStatus.ACTIVE,
+        )
+        .exclude(pk__in=owners)
+        .only("id", "display_name", "email")
+        .order_by("display_name", "id")[:500]
+    )
+
+
+def review_count(*, viewer: Any) -> int:
+    """How many artifacts in the viewer's review queue. One query."""
+    if not getattr(viewer, "is_authenticated", False):
+        return 0
+    return review_queue(viewer=viewer).count()
+
+
+def attachment_list(*, viewer: Any, artifact: Artifact) -> list[Attachment]:
+    """An artifact's files, by name, with who uploaded them."""
+    access.require(viewer, "view", artifact)
+    return list(
+        artifact.attachments.select_related("uploaded_by").order_by(
+            "name", "id"
+        )
     )

@@ -12,4 +12,5 @@ app_patterns = [
     path("", include("practica.communities.urls")),
     path("", include("practica.accounts.urls")),
     path("", include("practica.conversations.urls")),
+    path("", include("practica.repertoire.urls")),
 ]
