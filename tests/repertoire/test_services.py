@@ -197,11 +197,13 @@ class TestCapture:
         page = selectors.artifact_page(viewer=asker, pk=a.pk)
         assert page.source_url == f"/q/{q.pk}/"
         assert selectors.captured_from(viewer=asker, conversation=q) == [a]
-        # a draft: hidden from other members
-        assert (
-            selectors.captured_from(viewer=member(community), conversation=q)
-            == []
-        )
+        # a draft: hidden from other members, who cannot capture again
+        other = member(community)
+        assert selectors.captured_from(viewer=other, conversation=q) == []
+        with pytest.raises(ValidationError, match="draft its owners"):
+            services.artifact_capture(actor=other, conversation=q)
+        with pytest.raises(ValidationError, match="already captured as"):
+            services.artifact_capture(actor=asker, conversation=q)
 
 
 class TestFilesAndMarks:

@@ -385,12 +385,32 @@ def artifact_capture(*, actor: User, conversation: Conversation) -> Artifact:
     the question and its accepted answer, crediting the answerer and
     linking back to the question.
 
-    Refuses questions without an accepted answer and non-members.
+    Refuses questions without an accepted answer, questions already
+    captured (naming the artifact when the actor may see it) and
+    non-members.
     """
     c = Conversation.objects.select_related(
         "community", "accepted_reply__author"
     ).get(pk=conversation.pk)
     access.require(actor, "participate", c.community)
+    earlier = (
+        Artifact.objects.filter(
+            source_type=ContentType.objects.get_for_model(Conversation),
+            source_id=c.pk,
+        )
+        .prefetch_related("owners")
+        .select_related("community")
+        .first()
+    )
+    if earlier is not None:
+        where = (
+            f"as “{earlier.title}” (/r/{earlier.pk}/)"
+            if access.can(actor, "view", earlier)
+            else "as a draft its owners are still writing"
+        )
+        raise ValidationError(
+            {"conversation": f"This question was already captured {where}."}
+        )
     reply = c.accepted_reply
     if reply is None:
         raise ValidationError(
