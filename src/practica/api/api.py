@@ -11,6 +11,7 @@ from practica.api import auth, problems
 from practica.communities.api import router as communities_router
 from practica.conversations.api import router as conversations_router
 from practica.repertoire.api import router as repertoire_router
+from practica.search.api import router as search_router
 
 DESCRIPTION = """\
 The Practica API: the same rules as the web pages, for scripts and tools.
@@ -66,3 +67,4 @@ api.add_router("", communities_router)
 api.add_router("", accounts_router)
 api.add_router("", conversations_router)
 api.add_router("", repertoire_router)
+api.add_router("", search_router)

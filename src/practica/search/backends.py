@@ -103,9 +103,12 @@ def search(
         offset=offset,
         limit=limit,
     )
-    names = Community.objects.in_bulk(
-        {h.community_id for h in result.hits} - {ORGANISATION}
-    )
+    # The hits' communities and the facet's, for their names and slugs;
+    # the facet counted only communities the viewer may see.
+    shown = {h.community_id for h in result.hits} | {
+        int(key) for key in result.facets.get("community", {})
+    }
+    names = Community.objects.in_bulk(shown - {ORGANISATION})
     more = offset + limit < min(result.total, MAX_OFFSET + limit)
     return Page(
         parsed=parsed,

@@ -189,9 +189,8 @@ def build(keys: Iterable[str]) -> dict[str, Doc | None]:
     return docs
 
 
-def all_keys() -> Iterable[list[str]]:
-    """Every indexable key, in batches of 500, for a full rebuild."""
-    sources = [
+def _sources() -> list[tuple[str, Any]]:
+    return [
         (
             "conversation",
             Conversation.objects.filter(duplicate_of__isnull=True),
@@ -200,7 +199,16 @@ def all_keys() -> Iterable[list[str]]:
         ("community", Community.objects.all()),
         ("person", User.objects.filter(is_active=True)),
     ]
-    for kind, qs in sources:
+
+
+def count() -> int:
+    """How many documents a full rebuild writes (one query per kind)."""
+    return sum(qs.count() for _, qs in _sources())
+
+
+def all_keys() -> Iterable[list[str]]:
+    """Every indexable key, in batches of 500, for a full rebuild."""
+    for kind, qs in _sources():
         batch: list[str] = []
         for pk in qs.order_by("pk").values_list("pk", flat=True).iterator():
             batch.append(f"{kind}:{pk}")

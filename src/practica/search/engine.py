@@ -132,6 +132,15 @@ def write(docs: dict[str, Doc | None], *, clear: bool = False) -> None:
     idx.reload()
 
 
+def stored_keys() -> set[str]:
+    """The keys of every live document (read from the term dictionary)."""
+    searcher = index().searcher()
+    terms = searcher.terms_with_prefix(
+        "key", "", filter_query=tv.Query.all_query()
+    )
+    return {term for term, count in terms if count}
+
+
 # --- searching -------------------------------------------------------------
 
 
@@ -165,15 +174,25 @@ def _day(d: Any) -> datetime:
     return datetime.combine(d, time.min, tzinfo=UTC)
 
 
-def _text_query(idx: tv.Index, parsed: Parsed) -> tv.Query | None:
+def _text_query(
+    idx: tv.Index,
+    parsed: Parsed,
+    fields: list[str] | None = None,
+    *,
+    highlight: bool = False,
+) -> tv.Query | None:
+    """The words, phrases and prefixes as one query on ``fields``; for
+    ``highlight`` (snippets) without the excluded words, which a snippet
+    would otherwise mark."""
+    fields = fields or DEFAULT_FIELDS
     parts: list[tuple[tv.Occur, tv.Query]] = []
 
     def parse(text: str) -> tv.Query:
         # Field tokenisers apply; each term of ``text`` must match.
         query, _errors = idx.parse_query_lenient(
             text,
-            DEFAULT_FIELDS,
-            field_boosts=BOOSTS,
+            fields,
+            field_boosts={f: BOOSTS.get(f, 1.0) for f in fields},
             conjunction_by_default=True,
         )
         return query
@@ -188,10 +207,10 @@ def _text_query(idx: tv.Index, parsed: Parsed) -> tv.Query | None:
                 tv.Occur.Should,
                 tv.Query.phrase_prefix_query(idx.schema, name, [prefix]),
             )
-            for name in DEFAULT_FIELDS
+            for name in fields
         ]
         parts.append((tv.Occur.Must, tv.Query.boolean_query(options)))
-    for word in parsed.excluded:
+    for word in [] if highlight else parsed.excluded:
         text = f'"{_safe(word)}"' if " " in word else _safe(word)
         parts.append((tv.Occur.MustNot, parse(text)))
     if not parts:
@@ -274,22 +293,25 @@ def search(
     must += [(tv.Occur.Must, f) for f in filters]
     query = tv.Query.boolean_query(must)
     searcher = idx.searcher()
-    if sort == "newest" or text is None:
+    ordered = sort == "newest" or text is None  # by date, not score
+    if ordered:
         found = searcher.search(
             query, limit, count=True, order_by_field="created", offset=offset
         )
     else:
         found = searcher.search(query, limit, count=True, offset=offset)
-    body_snippets = (
-        tv.SnippetGenerator.create(searcher, text, schema, "body")
-        if text
-        else None
-    )
-    answer_snippets = (
-        tv.SnippetGenerator.create(searcher, text, schema, "answer")
-        if text
-        else None
-    )
+    # Snippets mark the words searched for: in the body, and in the best
+    # answer (its own field, so it needs the same words asked of it).
+    body_snippets = answer_snippets = None
+    marks = _text_query(idx, parsed, highlight=True)
+    answer_marks = _text_query(idx, parsed, ["answer"], highlight=True)
+    if marks is not None and answer_marks is not None:
+        body_snippets = tv.SnippetGenerator.create(
+            searcher, marks, schema, "body"
+        )
+        answer_snippets = tv.SnippetGenerator.create(
+            searcher, answer_marks, schema, "answer"
+        )
     hits = []
     for score, address in found.hits:
         doc = searcher.doc(address)
@@ -300,6 +322,8 @@ def search(
             answer = answer_snippets.snippet_from_doc(doc).to_html()
         if not snippet:
             snippet = _escape(d.get("body", [""])[0][:240])
+        if not answer:
+            answer = _escape(d.get("answer", [""])[0][:240])
         created = d.get("created", [None])[0]
         hits.append(
             Hit(
@@ -313,7 +337,7 @@ def search(
                 solved=bool(d["solved"][0]),
                 replies=d["replies"][0],
                 created=created,
-                score=float(score) if sort != "newest" else 0.0,
+                score=0.0 if ordered else float(score),
             )
         )
     counts: dict[str, dict[str, int]] = {}

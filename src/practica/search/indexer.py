@@ -122,6 +122,10 @@ def catch_up(*, settle: timedelta = SETTLE) -> int:
             read += len(rows)
 
 
+class Busy(RuntimeError):
+    """Another process holds the indexer lock."""
+
+
 def _rebuild_locked(
     cursor: IndexCursor, progress: Callable[[int], None] | None
 ) -> int:
@@ -129,15 +133,24 @@ def _rebuild_locked(
     # picked up by the next catch-up.
     last = Activity.objects.order_by("-pk").values_list("pk", flat=True)
     start = last.first() or 0
-    count, first = 0, True
+    # Documents are replaced in place, a batch per commit, so searches
+    # keep finding the old ones until theirs is rewritten; what the
+    # database no longer holds is swept at the end. A rebuild killed
+    # halfway leaves the index no worse than before (some documents
+    # fresher) and the cursor where it was, so catch-up stays correct
+    # and a rerun starts over and finishes.
+    count = 0
+    seen: set[str] = set()
     for keys in documents.all_keys():
-        engine.write(documents.build(keys), clear=first)
-        first = False
+        engine.write(documents.build(keys))
+        seen.update(keys)
         count += len(keys)
         if progress is not None:
             progress(len(keys))
-    if first:
-        engine.write({}, clear=True)
+    stale: dict[str, documents.Doc | None] = dict.fromkeys(
+        engine.stored_keys() - seen
+    )
+    engine.write(stale)
     with transaction.atomic():
         cursor.last_activity_id = max(start, 1)
         cursor.save(update_fields=["last_activity_id", "updated_at"])
@@ -145,10 +158,13 @@ def _rebuild_locked(
 
 
 def rebuild(progress: Callable[[int], None] | None = None) -> int:
-    """Rebuild the whole index from the database; returns documents."""
+    """Rebuild the whole index from the database; returns documents.
+
+    Refuses (:class:`Busy`) while another indexer is writing.
+    """
     with _exclusive() as mine:
         if not mine:
-            raise RuntimeError(
+            raise Busy(
                 "Another indexer is running; try again when it is done."
             )
         cursor, _ = IndexCursor.objects.get_or_create(name=CURSOR)

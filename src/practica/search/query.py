@@ -72,6 +72,10 @@ def parse(text: str) -> Parsed:
     """Parse what a person typed; never raises."""
     parsed = Parsed()
     text = (text or "")[:MAX_LENGTH]
+    if text.count('"') % 2:
+        parsed.notes.append(
+            "A quotation mark is not closed: the phrase runs to the end."
+        )
     count = 0
     for m in _TOKEN.finditer(text):
         if count >= MAX_TERMS:

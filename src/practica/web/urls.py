@@ -13,4 +13,5 @@ app_patterns = [
     path("", include("practica.accounts.urls")),
     path("", include("practica.conversations.urls")),
     path("", include("practica.repertoire.urls")),
+    path("", include("practica.search.urls")),
 ]

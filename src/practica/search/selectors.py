@@ -1,0 +1,225 @@
+"""What the search page and the search API show, built once for both.
+
+:func:`results` calls :func:`practica.search.backends.search` (which
+filters by ``access`` inside the engine's query) and turns its page into
+rows that know where they link and facets that know the query they lead
+to, so the page and the API never disagree.
+"""
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.urls import reverse
+
+from practica.communities.models import Community
+from practica.search import backends, engine
+from practica.search.documents import ORGANISATION
+from practica.search.query import MAX_LENGTH, Parsed
+
+PAGE_SIZE = 20
+SORTS = ("relevance", "newest")
+LABELS = {
+    "question": "Question",
+    "discussion": "Discussion",
+    "artifact": "Repertoire",
+    "community": "Community",
+    "person": "Person",
+}
+PLURALS = {
+    "question": "Questions",
+    "discussion": "Discussions",
+    "artifact": "Repertoire",
+    "community": "Communities",
+    "person": "People",
+}
+# The keys a person may type for each facet ("is:question" is a type too).
+_KEYS = {"type": "type|is", "tag": "tag", "community": "community|in"}
+
+
+@dataclass(frozen=True)
+class Row:
+    """One hit, with the page it links to and its community (None for
+    people, who belong to the whole organisation)."""
+
+    hit: engine.Hit
+    url: str
+    community: Community | None
+
+    @property
+    def label(self) -> str:
+        return LABELS.get(self.hit.type, self.hit.type.title())
+
+    @property
+    def best_answer_html(self) -> str:
+        """The accepted answer's excerpt, for solved questions only."""
+        solved = self.hit.type == "question" and self.hit.solved
+        return self.hit.answer_html.strip() if solved else ""
+
+
+@dataclass(frozen=True)
+class Facet:
+    """One value of a facet: following it adds its filter to the query
+    (or, when the query already has it, takes it out again)."""
+
+    value: str
+    label: str
+    count: int
+    filter: str  # e.g. "tag:terraform"
+    active: bool
+    query: str  # the query text to search for when following it
+
+
+@dataclass
+class Results:
+    text: str
+    sort: str
+    parsed: Parsed
+    rows: list[Row]
+    total: int
+    offset: int
+    facets: dict[str, list[Facet]] = field(default_factory=dict)
+    next_offset: int | None = None
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def typed(self) -> bool:
+        """Did the person type anything at all?"""
+        return bool(self.text.strip())
+
+    @property
+    def nothing_to_search(self) -> bool:
+        """Typed something, but only operators or punctuation."""
+        return self.typed and self.parsed.is_empty
+
+
+def _url(hit: engine.Hit, community: Community | None) -> str | None:
+    match hit.type:
+        case "question" | "discussion":
+            return reverse("conversations:detail", args=[hit.id])
+        case "artifact":
+            return reverse("repertoire:detail", args=[hit.id])
+        case "community":
+            return (
+                reverse("communities:detail", args=[community.slug])
+                if community is not None
+                else None
+            )
+        case "person":
+            return reverse("accounts:person", args=[hit.id])
+    return None
+
+
+def _rows(page: backends.Page) -> list[Row]:
+    rows = []
+    for hit in page.hits:
+        community = page.communities.get(hit.community_id)
+        if hit.community_id != ORGANISATION and community is None:
+            continue  # its community is gone; the indexer will drop it
+        url = _url(hit, community)
+        if url is not None:
+            rows.append(Row(hit=hit, url=url, community=community))
+    return rows
+
+
+def _has(text: str, name: str, value: str) -> re.Pattern[str]:
+    return re.compile(
+        rf'(?<!\S)(?:{_KEYS[name]}):"?{re.escape(value)}"?(?!\S)',
+        re.IGNORECASE,
+    )
+
+
+def _facet(
+    text: str, name: str, value: str, label: str, count: int, active: bool
+) -> Facet:
+    token = f"{name}:{value}"
+    if active:
+        query = " ".join(_has(text, name, value).sub(" ", text).split())
+    else:
+        query = f"{text.strip()} {token}".strip()
+    return Facet(
+        value=value,
+        label=label,
+        count=count,
+        filter=token,
+        active=active,
+        query=query,
+    )
+
+
+def _facets(text: str, page: backends.Page) -> dict[str, list[Facet]]:
+    parsed, counts = page.parsed, page.facets
+    types = [
+        _facet(
+            text,
+            "type",
+            value,
+            PLURALS.get(value, value),
+            n,
+            value in parsed.types,
+        )
+        for value, n in counts.get("type", {}).items()
+    ]
+    tags = [
+        _facet(text, "tag", value, value, n, value in parsed.tags)
+        for value, n in counts.get("tags", {}).items()
+    ]
+    places = []
+    for key, n in counts.get("community", {}).items():
+        community = page.communities.get(int(key))
+        if community is None:  # people (the organisation) or gone
+            continue
+        slug = community.slug
+        places.append(
+            _facet(
+                text,
+                "community",
+                slug,
+                community.name,
+                n,
+                slug in parsed.communities,
+            )
+        )
+    return {"type": types, "tag": tags, "community": places}
+
+
+def results(
+    *,
+    viewer: Any,
+    text: str,
+    community: Community | None = None,
+    sort: str = "relevance",
+    offset: int = 0,
+    limit: int = PAGE_SIZE,
+) -> Results:
+    """A page of search results the viewer may see, with facets whose
+    counts cover only what the viewer may see. Never raises on what a
+    person typed: an unusable query gives no rows and a note."""
+    text = text or ""
+    notes = []
+    if len(text) > MAX_LENGTH:
+        notes.append(
+            f"That query is {len(text):,} characters long; only the first "
+            f"{MAX_LENGTH} were searched."
+        )
+        text = text[:MAX_LENGTH]
+    sort = sort if sort in SORTS else "relevance"
+    page = backends.search(
+        viewer=viewer,
+        text=text,
+        community=community,
+        sort=sort,
+        offset=offset,
+        limit=limit,
+    )
+    return Results(
+        text=text,
+        sort=sort,
+        parsed=page.parsed,
+        rows=_rows(page),
+        total=page.total,
+        offset=max(0, min(offset, backends.MAX_OFFSET)),
+        facets=_facets(text, page),
+        next_offset=page.next_offset,
+        notes=notes + page.parsed.notes,
+    )
