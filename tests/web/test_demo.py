@@ -1,13 +1,17 @@
 """``practica demo``: a believable organisation, safe to load twice."""
 
+from collections import Counter
 from io import StringIO
 from typing import Any
 
 import pytest
 from django.apps import apps
+from django.contrib.contenttypes.models import ContentType
 from django.core.management import call_command
-from django.db.models import Count, Max, Sum
+from django.db.models import Count, F, Max, Sum
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import escape
 from django.utils.text import slugify
 
 from practica.accounts import services as accounts
@@ -40,8 +44,19 @@ from practica.conversations.models import (
 )
 from practica.core import text
 from practica.core.models import Activity
+from practica.repertoire import selectors as shelf
+from practica.repertoire.models import (
+    DUE_SOON,
+    Artifact,
+    ArtifactRevision,
+    Freshness,
+    Helped,
+)
+from practica.repertoire.models import Kind as ArtifactKind
+from practica.repertoire.models import Status as ArtifactStatus
 from practica.web import demo
 from practica.web.demo_conversations import CONVERSATIONS, TAGS, Talk
+from practica.web.demo_repertoire import REPERTOIRE, Piece
 
 SAFETY = "safety-quality"
 
@@ -279,6 +294,142 @@ def _check_conversations(result: dict[str, int]) -> None:
     _check_counters()
 
 
+def _check_artifact_counters(artifacts: list[Artifact]) -> None:
+    """Marks and revisions add up, and history runs forward in time."""
+    helped = _per(
+        Helped.objects.values_list("artifact").annotate(n=Count("pk"))
+    )
+    numbers: dict[int, list[int]] = {}
+    stamps: dict[int, list[Any]] = {}
+    for artifact_id, number, created_at in ArtifactRevision.objects.order_by(
+        "artifact", "number"
+    ).values_list("artifact", "number", "created_at"):
+        numbers.setdefault(artifact_id, []).append(number)
+        stamps.setdefault(artifact_id, []).append(created_at)
+    now = timezone.now()
+    for a in artifacts:
+        assert a.helped_count == helped.get(a.pk, 0), a.title
+        assert numbers[a.pk] == list(range(1, a.revision + 1)), a.title
+        assert stamps[a.pk] == sorted(stamps[a.pk]), a.title
+        assert stamps[a.pk][0] == a.created_at <= a.updated_at <= now
+        if a.verified_at is not None:
+            assert a.verified_by_id and a.verified_until
+            assert a.created_at <= a.verified_at <= now, a.title
+    assert not Helped.objects.filter(artifact__owners=F("user")).exists()
+    assert sum(a.revision >= 3 for a in artifacts) >= 5
+    assert Activity.objects.filter(verb="artifact.created").count() == len(
+        artifacts
+    )
+
+
+def _check_captured(client: Any, artifacts: list[Artifact]) -> None:
+    """Captured from a solved question, and shown as captured there: on
+    the artifact's page and on the question's."""
+    ct = ContentType.objects.get_for_model(Conversation)
+    captured = [a for a in artifacts if a.source_type_id == ct.pk]
+    assert len(captured) >= 3
+    assert any(a.status == ArtifactStatus.PUBLISHED for a in captured)
+    assert any(a.status == ArtifactStatus.DRAFT for a in captured)
+    for a in captured:
+        question = Conversation.objects.select_related("accepted_reply").get(
+            pk=a.source_id
+        )
+        assert question.community_id == a.community_id
+        assert question.accepted_reply is not None
+        assert question.accepted_reply.author_id in {
+            u.pk for u in a.credits.all()
+        }
+        first = a.revisions.get(number=1)
+        assert first.title == question.title != a.title
+        assert first.message == "Captured from a solved question"
+        owner = a.owners.all()[0]
+        assert a in shelf.captured_from(viewer=owner, conversation=question)
+        url = reverse("conversations:detail", args=[question.pk])
+        assert shelf.source_url(a) == url
+        if a.status != ArtifactStatus.PUBLISHED:
+            continue
+        client.force_login(owner)
+        page = client.get(url).content.decode()
+        assert "Captured in:" in page and escape(a.title) in page
+        page = client.get(
+            reverse("repertoire:detail", args=[a.pk])
+        ).content.decode()
+        assert "Captured from:" in page and escape(question.title) in page
+        client.logout()
+
+
+def _check_repertoire(client: Any, result: dict[str, int]) -> None:
+    artifacts = list(
+        Artifact.objects.select_related("community", "replaced_by")
+        .prefetch_related("owners")
+        .order_by("pk")
+    )
+    assert result["artifacts"] == len(artifacts) >= 60
+    published = [a for a in artifacts if a.status == ArtifactStatus.PUBLISHED]
+    assert result["artifacts_published"] == len(published)
+    per_community = Counter(a.community.slug for a in published)
+    assert set(per_community) == {c.slug for c in demo.COMMUNITIES}
+    assert all(n >= 5 for n in per_community.values()), per_community
+    assert {a.kind for a in published} == set(ArtifactKind.values)
+    statuses = Counter(a.status for a in artifacts)
+    assert statuses[ArtifactStatus.DRAFT] >= 2
+    assert statuses[ArtifactStatus.ARCHIVED] == 1
+    assert sum(a.review_days is not None for a in artifacts) >= 3
+
+    # Some verified recently, some due soon, some expired, some never.
+    now = timezone.now()
+    current = [a for a in published if not a.obsolete]
+    states = Counter(a.freshness(now) for a in current)
+    assert set(states) == set(Freshness.values), states
+    assert all(n >= 3 for n in states.values()), states
+    meant = {
+        (slug, p.title): _freshness(p)
+        for slug, pieces in REPERTOIRE.items()
+        for p in pieces
+    }
+    for a in artifacts:
+        assert a.freshness(now) == meant[(a.community.slug, a.title)]
+
+    members = set(
+        Membership.objects.filter(status=Status.ACTIVE).values_list(
+            "user_id", "community_id"
+        )
+    )
+    for a in artifacts:
+        owners = a.owners.all()
+        assert owners, a.title
+        assert all((o.pk, a.community_id) in members for o in owners)
+    assert sum(len(a.owners.all()) >= 2 for a in artifacts) >= 10
+
+    obsolete = [a for a in artifacts if a.obsolete]
+    assert obsolete
+    for a in obsolete:
+        assert a.obsolete_reason and a.replaced_by is not None
+        assert a.replaced_by.community_id == a.community_id
+        assert not a.replaced_by.obsolete
+
+    # The demo sign-ins have something to review, and a glossary to read.
+    for key in ("amara", "priya"):
+        viewer = User.objects.get(email=f"{key}@practica.example")
+        queue = list(shelf.review_queue(viewer=viewer))
+        assert {a.freshness(now) for a in queue} & {
+            Freshness.DUE,
+            Freshness.EXPIRED,
+        }, key
+        client.force_login(viewer)
+        page = client.get(reverse("repertoire:review")).content.decode()
+        assert all(escape(a.title) in page for a in queue), key
+        client.logout()
+    amara = User.objects.get(email="amara@practica.example")
+    safety = Community.objects.get(slug=SAFETY)
+    glossary = shelf.glossary(viewer=amara, community=safety)
+    assert sum(len(terms) for _, terms in glossary) >= 5
+    assert len(glossary) >= 4  # letters worth an A-Z
+
+    _check_artifact_counters(artifacts)
+    _check_captured(client, artifacts)
+
+
 def _check_questions_for(email: str) -> None:
     viewer = User.objects.get(email=email)
     page = selectors.questions_for_me(viewer=viewer)
@@ -296,6 +447,7 @@ def test_demo_builds_a_believable_organisation(client):
     _check_conversations(result)
     for email in ("priya", "mateus", "lina", "amara", "jonas"):
         _check_questions_for(f"{email}@practica.example")
+    _check_repertoire(client, result)
     assert result["activities"] == result["added"] > 0
 
 
@@ -356,6 +508,23 @@ def _snapshot() -> dict[str, Any]:
                 "community__slug", "slug", "use_count", "skill__slug"
             )
         ),
+        "artifacts": list(
+            Artifact.objects.order_by("pk").values_list(
+                "community__slug",
+                "title",
+                "status",
+                "revision",
+                "helped_count",
+                "view_count",
+                "obsolete",
+                "version",
+                "created_at",
+                "updated_at",
+                "verified_until",
+            )
+        ),
+        "artifact_revisions": ArtifactRevision.objects.aggregate(Max("pk")),
+        "helped": Helped.objects.aggregate(Max("pk")),
         "activity": Activity.objects.aggregate(Max("pk")),
     }
     return {"counts": counts, "rows": rows}
@@ -509,3 +678,115 @@ def test_conversation_data_fits_the_plan():
             if talk.duplicate_of:
                 assert talk.duplicate_of in titles[:i]
                 assert not any(a.comments for a in talk.answers)
+
+
+def _freshness(piece: Piece) -> str:
+    """What the data means a published artifact's freshness to be, on
+    the day it is loaded."""
+    if piece.verified is None:
+        return Freshness.UNVERIFIED
+    community = Community._meta.get_field("review_days").get_default()
+    left = (piece.review_days or community) - piece.verified  # days
+    if left <= 0:
+        return Freshness.EXPIRED
+    return Freshness.DUE if left <= DUE_SOON.days else Freshness.VERIFIED
+
+
+def _check_piece(
+    slug: str,
+    piece: Piece,
+    seats: dict[str, demo.Seat],
+    earlier: list[str],
+) -> None:
+    """Owners, editors, verifiers and those it helped are members by
+    then and may do what they do; edits apply; times run forward."""
+    tags = {t.name for t in TAGS[slug]}
+    roles = {k: s.role for k, s in seats.items()}
+
+    def joined(key: str, days_ago: float) -> None:
+        seat = seats.get(key)
+        assert seat is not None, (slug, piece.title, key)
+        assert seat.days > days_ago, (slug, piece.title, key)
+
+    assert text.clean_line(piece.title, field="title", max_length=200) == (
+        piece.title
+    )
+    assert piece.title not in earlier
+    assert piece.kind in ArtifactKind.values
+    assert piece.status in ArtifactStatus.values
+    assert set(piece.tags) <= tags and len(piece.tags) <= 5, piece.title
+    assert len(demo.markdown(piece.body)) >= 80 or (
+        piece.kind == ArtifactKind.GLOSSARY
+    )
+    assert len(set(piece.owners)) == len(piece.owners) >= 1
+    for key in piece.owners:
+        joined(key, piece.days)
+    body = demo.markdown(piece.body)
+    days = piece.days
+    for edit in piece.edits:
+        assert 0 < edit.days < days, (piece.title, edit.message)
+        days = edit.days
+        joined(edit.author, edit.days)
+        assert edit.author in piece.owners or roles[edit.author] in (
+            Role.CORE,
+            Role.COORDINATOR,
+        )
+        assert edit.message and edit.changes
+        body = demo.revise(body, edit)  # each change applies once
+    if piece.verified is not None:
+        assert 0 <= piece.verified <= piece.days, piece.title
+        verifier = piece.verifier or piece.owners[0]
+        joined(verifier, piece.verified)
+        assert verifier in piece.owners or (
+            roles[verifier] == Role.COORDINATOR
+        )
+    assert len(set(piece.helped)) == len(piece.helped)
+    assert not set(piece.helped) & set(piece.owners), piece.title
+    since = {k: s.days for k, s in seats.items()}
+    for key, days_ago in zip(
+        piece.helped, demo.helped_days(piece, since), strict=True
+    ):
+        joined(key, days_ago)
+    if piece.status == ArtifactStatus.DRAFT:
+        assert not piece.helped  # only owners and curators see drafts
+    if piece.captured_from:
+        [talk] = [
+            t for t in CONVERSATIONS[slug] if t.title == (piece.captured_from)
+        ]
+        assert any(a.accepted for a in talk.answers), piece.title
+        assert piece.days < talk.days
+    if piece.obsolete or piece.replaced_by:
+        assert piece.obsolete and piece.replaced_by in earlier
+
+
+def test_repertoire_data_fits_the_plan():
+    plan = demo.plan()
+    assert set(REPERTOIRE) == {c.slug for c in demo.COMMUNITIES}
+    owned: dict[str, set[str]] = {}
+    states: Counter[str] = Counter()
+    kinds: set[str] = set()
+    for slug, pieces in REPERTOIRE.items():
+        seats = {s.key: s for s in plan.seats[slug]}
+        earlier: list[str] = []
+        for piece in pieces:
+            _check_piece(slug, piece, seats, earlier)
+            earlier.append(piece.title)
+            kinds.add(piece.kind)
+            if piece.status != ArtifactStatus.PUBLISHED or piece.obsolete:
+                continue
+            state = _freshness(piece)
+            states[state] += 1
+            for key in piece.owners:
+                owned.setdefault(key, set()).add(state)
+        terms = [p for p in pieces if p.kind == ArtifactKind.GLOSSARY]
+        assert len(terms) >= 2, slug
+        assert 4 <= len(pieces) - len(terms) <= 9, slug
+    assert kinds == set(ArtifactKind.values)
+    assert set(states) == set(Freshness.values), states
+    # Their review queues are not empty.
+    for key in ("amara", "priya"):
+        assert owned[key] & {Freshness.DUE, Freshness.EXPIRED}, key
+    safety_terms = [
+        p for p in REPERTOIRE[SAFETY] if p.kind == ArtifactKind.GLOSSARY
+    ]
+    assert len(safety_terms) >= 5

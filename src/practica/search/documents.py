@@ -2,12 +2,14 @@
 person, built from the database in batches with a fixed number of
 queries."""
 
+import html
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
 from django.db.models import Prefetch
+from django.utils.html import strip_tags
 
 from practica.accounts.models import Expertise, User
 from practica.communities.models import Community
@@ -36,6 +38,12 @@ class Doc:
     updated: datetime | None = None
 
 
+def _plain(html_text: str) -> str:
+    """The words of rendered Markdown, without its markup, so snippets
+    read as text (the engine escapes them again)."""
+    return html.unescape(strip_tags(html_text))
+
+
 def _names(user: User | None) -> list[str]:
     if user is None:
         return []
@@ -57,7 +65,9 @@ def conversations(ids: Iterable[int]) -> dict[str, Doc | None]:
             ),
             Prefetch(
                 "comments",
-                queryset=Comment.objects.only("id", "conversation_id", "body"),
+                queryset=Comment.objects.only(
+                    "id", "conversation_id", "body_html"
+                ),
             ),
             "tags",
         )
@@ -75,11 +85,11 @@ def conversations(ids: Iterable[int]) -> dict[str, Doc | None]:
             community=c.community_id,
             title=c.title,
             body="\n\n".join(
-                [c.body]
-                + [r.body for r in replies]
-                + [m.body for m in c.comments.all()]
+                [_plain(c.body_html)]
+                + [_plain(r.body_html) for r in replies]
+                + [_plain(m.body_html) for m in c.comments.all()]
             ),
-            answer=best.body if best else "",
+            answer=_plain(best.body_html) if best else "",
             tags=[t.slug for t in c.tags.all()],
             authors=_names(c.author),
             solved=c.accepted_reply_id is not None,
@@ -106,7 +116,7 @@ def artifacts(ids: Iterable[int]) -> dict[str, Doc | None]:
             id=a.pk,
             community=a.community_id,
             title=a.title,
-            body=a.body,
+            body=_plain(a.body_html),
             tags=[t.slug for t in a.tags.all()],
             authors=_names(a.created_by),
             created=a.created_at,
@@ -125,7 +135,7 @@ def communities(ids: Iterable[int]) -> dict[str, Doc | None]:
             id=c.pk,
             community=c.pk,
             title=c.name,
-            body=f"{c.tagline}\n\n{c.charter}",
+            body=f"{c.tagline}\n\n{_plain(c.charter_html)}",
             replies=c.member_count,
             created=c.created_at,
             updated=c.updated_at,
@@ -158,7 +168,7 @@ def people(ids: Iterable[int]) -> dict[str, Doc | None]:
                     u.job_title,
                     u.department.name if u.department else "",
                     ", ".join(s.name for s in skills),
-                    u.introduction,
+                    _plain(u.introduction_html),
                 ]
             ),
             tags=[s.slug for s in skills],

@@ -5,7 +5,10 @@ plants and offices on four continents. :func:`plan` turns the data below into
 who joins what, who knows what and who vouches for whom, with one seeded
 random generator, so every run plans the same organisation. The questions
 and discussions in every community, with their answers, comments, votes and
-moderation, are plain data in :mod:`practica.web.demo_conversations`.
+moderation, are plain data in :mod:`practica.web.demo_conversations`;
+each community's repertoire (best practices, stories, templates,
+checklists and glossary terms, with their revisions, verifications and
+"this helped me" marks) in :mod:`practica.web.demo_repertoire`.
 :func:`build` then writes it all through the services (so the activity
 record and the counters are right), skipping whatever is already there:
 running it again adds nothing.
@@ -20,6 +23,7 @@ from datetime import datetime, timedelta
 from typing import Any, NamedTuple, TypeVar
 
 from django.contrib.auth.hashers import make_password
+from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.db.models import Case, Count, Q, QuerySet, Value, When
 from django.utils import timezone
@@ -70,6 +74,14 @@ from practica.conversations.models import (
 )
 from practica.conversations.models import Kind as Topic
 from practica.core.models import Activity
+from practica.repertoire import services as repertoire
+from practica.repertoire.models import (
+    DUE_SOON,
+    Artifact,
+    ArtifactRevision,
+    Helped,
+)
+from practica.repertoire.models import Kind as Shelf
 from practica.web.demo_conversations import (
     CONVERSATIONS,
     TAGS,
@@ -77,6 +89,14 @@ from practica.web.demo_conversations import (
     Remark,
     TagData,
     Talk,
+)
+from practica.web.demo_repertoire import (
+    ARCHIVED,
+    DRAFT,
+    PUBLISHED,
+    REPERTOIRE,
+    Edit,
+    Piece,
 )
 
 PASSWORD = "practica-demo"  # noqa: S105 - the published demo password
@@ -1684,6 +1704,44 @@ def views(talk: Talk) -> int:
     )
 
 
+def revise(body: str, edit: Edit) -> str:
+    """An artifact's text after one edit from
+    :mod:`~practica.web.demo_repertoire`: each change replaces a piece
+    that is in the text exactly once, or appends a paragraph."""
+    for old, new in edit.changes:
+        if not old:
+            body = f"{body}\n\n{markdown(new)}"
+        elif body.count(old) != 1:
+            raise ValueError(
+                f"Edit {edit.message!r}: {old!r} is not in the text once."
+            )
+        else:
+            body = body.replace(old, new)
+    return body
+
+
+def artifact_views(piece: Piece) -> int:
+    """A believable view count for an artifact, the same every run."""
+    return (
+        5
+        + sum(map(ord, piece.title)) % 29
+        + 7 * len(piece.helped)
+        + 3 * len(piece.edits)
+        + min(piece.days, 200) // 4
+    )
+
+
+def helped_days(piece: Piece, joined: dict[str, int]) -> list[int]:
+    """How many days ago each "this helped me" came: spread from when the
+    artifact was written until today, but never before the person joined
+    the community (``joined``: days since, by key)."""
+    n = len(piece.helped)
+    return [
+        max(0, min(piece.days * (n - i) // (n + 1), joined.get(key, 1) - 1))
+        for i, key in enumerate(piece.helped)
+    ]
+
+
 def _stamp(rows: QuerySet[Any], stamps: dict[int, datetime]) -> None:
     """Backdate each person's row (a vote, a mark) in one query."""
     if stamps:
@@ -1733,6 +1791,8 @@ class _Builder:
         self.expertise()
         for c in self.progress.track(COMMUNITIES, "Conversations"):
             self.conversations(c)
+        for c in self.progress.track(COMMUNITIES, "Repertoire"):
+            self.repertoire(c)
         if self.new_people:
             # One hash for everyone: hashing is slow by design, and every
             # demo person shares the published password anyway.
@@ -2202,6 +2262,211 @@ class _Builder:
                 reason=talk.locked,
             )
 
+    # --- repertoire -----------------------------------------------------
+
+    def repertoire(self, data: CommunityData) -> None:
+        """Write each artifact of the community's repertoire that is not
+        there yet (by title), with everything that happened to it.
+        Artifacts already there, and all their parts, stay as they are."""
+        community = Community.objects.get(slug=data.slug)
+        pieces = REPERTOIRE.get(data.slug, ())
+        have = {
+            a.title: a
+            for a in Artifact.objects.filter(
+                community=community, title__in=[p.title for p in pieces]
+            ).only("id", "title", "community_id")
+        }
+        for piece in pieces:
+            if piece.title not in have:
+                a = self.artifact(community, piece, have)
+                if a is not None:
+                    have[piece.title] = a
+
+    def artifact(
+        self, community: Community, piece: Piece, have: dict[str, Artifact]
+    ) -> Artifact | None:
+        """One artifact with its revisions, status, verification and
+        marks, backdated so the repertoire looks kept over time; None
+        when none of its owners takes part any more."""
+        owners = [
+            self.people[k]
+            for k in piece.owners
+            if self.takes_part(k, community)
+        ]
+        if not owners:
+            return None
+        start = self.ago(piece.days)
+        latest = start
+        if piece.captured_from:
+            captured = self.capture(community, piece, owners, start)
+            if captured is None:
+                return None
+            a, latest = captured
+        else:
+            a = repertoire.artifact_create(
+                author=owners[0],
+                community=community,
+                title=piece.title,
+                body=markdown(piece.body),
+                kind=piece.kind,
+                tags=list(piece.tags),
+                status=DRAFT if piece.status == DRAFT else PUBLISHED,
+                owners=owners,
+                review_days=piece.review_days,
+                message=piece.message or "First version",
+            )
+            _stamp_revision(a, start)
+        body = markdown(piece.body)
+        for edit in piece.edits:
+            # A skipped edit's changes come with the next one.
+            body = revise(body, edit)
+            editor = self.people[edit.author]
+            if not access.can(editor, "edit", a):
+                continue
+            number = a.revision
+            a = repertoire.artifact_edit(
+                actor=editor,
+                artifact=a,
+                base_revision=number,
+                title=a.title,
+                body=body,
+                message=edit.message,
+            )
+            if a.revision > number:
+                latest = self.ago(edit.days)
+                _stamp_revision(a, latest)
+        if piece.obsolete:
+            replacement = have.get(piece.replaced_by)
+            repertoire.artifact_mark_obsolete(
+                actor=self.curator(community, a, owners),
+                artifact=a,
+                reason=piece.obsolete,
+                replaced_by=replacement,
+            )
+        if piece.status == ARCHIVED:
+            repertoire.artifact_set_status(
+                actor=self.curator(community, a, owners),
+                artifact=a,
+                status=ARCHIVED,
+            )
+        verified = self.verify(a, piece)
+        self.helped(community, a, piece, owners)
+        Artifact.objects.filter(pk=a.pk).update(
+            created_at=start,
+            updated_at=max(latest, verified or latest),
+            view_count=artifact_views(piece),
+        )
+        return a
+
+    def capture(
+        self,
+        community: Community,
+        piece: Piece,
+        owners: list[User],
+        start: datetime,
+    ) -> tuple[Artifact, datetime] | None:
+        """Capture a solved question the way a member does: a draft from
+        the question and its accepted answer, tidied up, handed to its
+        owners and published. None when the question is not there (or
+        not solved), or something was captured from it already."""
+        question = Conversation.objects.filter(
+            community=community,
+            title=piece.captured_from,
+            accepted_reply__isnull=False,
+        ).first()
+        if question is None or (
+            Artifact.objects.filter(
+                source_type=ContentType.objects.get_for_model(Conversation),
+                source_id=question.pk,
+            ).exists()
+        ):
+            return None
+        author = owners[0]
+        a = repertoire.artifact_capture(actor=author, conversation=question)
+        _stamp_revision(a, start)
+        a = repertoire.artifact_edit(
+            actor=author,
+            artifact=a,
+            base_revision=a.revision,
+            title=piece.title,
+            body=markdown(piece.body),
+            tags=list(piece.tags),
+            kind=piece.kind,
+            message=piece.message or "Tidied up",
+        )
+        tidied = start + timedelta(hours=2)
+        _stamp_revision(a, tidied)
+        if len(owners) > 1:
+            a = repertoire.artifact_set_owners(
+                actor=author, artifact=a, owners=owners
+            )
+        if piece.status != DRAFT:
+            a = repertoire.artifact_set_status(
+                actor=author, artifact=a, status=PUBLISHED
+            )
+        return a, tidied
+
+    def curator(
+        self, community: Community, a: Artifact, owners: list[User]
+    ) -> User:
+        """Who retires or archives an artifact: an owner who still may,
+        else a coordinator."""
+        for user in owners:
+            if access.can(user, "edit", a):
+                return user
+        return self.moderator(community, owners[0])
+
+    def verify(self, a: Artifact, piece: Piece) -> datetime | None:
+        """Verify as the owner (or coordinator) did back then: the
+        interval counts from that day, so some verifications are fresh,
+        some due soon and some expired."""
+        if piece.verified is None:
+            return None
+        verifier = self.people[piece.verifier or piece.owners[0]]
+        if not access.can(verifier, "verify", a):
+            return None
+        a = repertoire.artifact_verify(
+            actor=verifier, artifact=a, days=piece.review_days
+        )
+        if a.verified_at is None or a.verified_until is None:
+            return None
+        when = self.ago(piece.verified)
+        Artifact.objects.filter(pk=a.pk).update(
+            verified_at=when,
+            verified_until=when + (a.verified_until - a.verified_at),
+        )
+        return when
+
+    def helped(
+        self,
+        community: Community,
+        a: Artifact,
+        piece: Piece,
+        owners: list[User],
+    ) -> None:
+        """Members' marks that it helped them, spread over the time since
+        it was written (owners cannot mark their own)."""
+        mine = {user.pk for user in owners}
+        stamps: dict[int, datetime] = {}
+        joined = {s.key: s.days for s in self.plan.seats[community.slug]}
+        days_ago = helped_days(piece, joined)
+        for key, days in zip(piece.helped, days_ago, strict=True):
+            user = self.people[key]
+            if user.pk in mine or not (
+                self.takes_part(key, community) and access.can(user, "view", a)
+            ):
+                continue
+            repertoire.artifact_helped(user=user, artifact=a)
+            stamps[user.pk] = self.ago(days)
+        _stamp(Helped.objects.filter(artifact=a), stamps)
+
+
+def _stamp_revision(a: Artifact, when: datetime) -> None:
+    """Backdate an artifact's latest revision."""
+    ArtifactRevision.objects.filter(artifact=a, number=a.revision).update(
+        created_at=when
+    )
+
 
 def counts() -> dict[str, int]:
     """What the database holds: people, communities and their parts."""
@@ -2221,6 +2486,34 @@ def counts() -> dict[str, int]:
         unanswered=Count(
             "pk",
             filter=Q(kind=Topic.QUESTION, reply_count=0, state=State.OPEN),
+        ),
+    )
+    now = timezone.now()
+    shelf = Artifact.objects.aggregate(
+        artifacts=Count("pk"),
+        artifacts_published=Count("pk", filter=Q(status=PUBLISHED)),
+        artifacts_draft=Count("pk", filter=Q(status=DRAFT)),
+        glossary_terms=Count(
+            "pk", filter=Q(status=PUBLISHED, kind=Shelf.GLOSSARY)
+        ),
+        captured=Count("pk", filter=Q(source_id__isnull=False)),
+    )
+    # How fresh the published, current artifacts are; the review queues
+    # show the due, expired and unverified ones to their owners.
+    current = Artifact.objects.filter(status=PUBLISHED, obsolete=False)
+    freshness = current.aggregate(
+        artifacts_fresh=Count(
+            "pk", filter=Q(verified_until__gt=now + DUE_SOON)
+        ),
+        artifacts_due=Count(
+            "pk",
+            filter=Q(
+                verified_until__gt=now, verified_until__lte=now + DUE_SOON
+            ),
+        ),
+        artifacts_expired=Count("pk", filter=Q(verified_until__lte=now)),
+        artifacts_unverified=Count(
+            "pk", filter=Q(verified_until__isnull=True)
         ),
     )
     return {
@@ -2252,6 +2545,10 @@ def counts() -> dict[str, int]:
         "votes": Vote.objects.count(),
         "tags": Tag.objects.count(),
         "flags": Flag.objects.filter(state=FlagState.OPEN).count(),
+        **shelf,
+        **freshness,
+        "artifact_revisions": ArtifactRevision.objects.count(),
+        "helped": Helped.objects.count(),
         "activities": Activity.objects.count(),
     }
 
@@ -2288,6 +2585,18 @@ def report(result: dict[str, int], stdout: Any = None) -> None:
         f"{result['answers']} answers, {result['comments']} comments and "
         f"{result['votes']} votes: {result['solved']} solved, "
         f"{result['unanswered']} unanswered.",
+        soft_wrap=True,
+    )
+    out.print(
+        f"Repertoires: {result['artifacts']} artifacts "
+        f"({result['artifacts_published']} published, "
+        f"{result['artifacts_draft']} drafts, {result['glossary_terms']} "
+        f"glossary terms, {result['captured']} captured from solved "
+        f"questions) with {result['artifact_revisions']} revisions and "
+        f'{result["helped"]} "this helped me" marks; of those in use, '
+        f"{result['artifacts_fresh']} verified, {result['artifacts_due']} "
+        f"due for review, {result['artifacts_expired']} expired and "
+        f"{result['artifacts_unverified']} never verified.",
         soft_wrap=True,
     )
     table = Table(
