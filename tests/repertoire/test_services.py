@@ -293,3 +293,13 @@ class TestVisibility:
             )
         with django_assert_max_num_queries(4):
             assert len(load().items) == 13
+
+
+def test_review_queue_forgets_communities_you_left(artifact, owner, community):
+    from practica import access
+    from practica.communities import services as communities
+
+    assert list(selectors.review_queue(viewer=owner)) == [artifact]
+    communities.community_leave(user=owner, community=community)
+    access.forget(owner)
+    assert list(selectors.review_queue(viewer=owner)) == []

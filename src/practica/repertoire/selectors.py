@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from practica import access
 from practica.communities.models import Community
+from practica.communities.models import Status as MemberStatus
 from practica.conversations.models import Conversation, Reply
 from practica.core import text
 from practica.core.pagination import Page, keyset
@@ -226,12 +227,21 @@ def artifact_page(*, viewer: Any, pk: int) -> ArtifactPage:
 
 
 def review_queue(*, viewer: Any) -> QuerySet[Artifact]:
-    """Published artifacts the viewer owns whose verification is due
-    soon, expired or missing, most urgent first."""
+    """Published artifacts the viewer owns, in communities they are still
+    an active member of, whose verification is due soon, expired or
+    missing, most urgent first."""
     soon = timezone.now() + DUE_SOON
+    mine = [
+        cid
+        for cid, m in access.memberships(viewer).items()
+        if m.status == MemberStatus.ACTIVE
+    ]
     return (
         Artifact.objects.filter(
-            owners=viewer, status=Status.PUBLISHED, obsolete=False
+            owners=viewer,
+            status=Status.PUBLISHED,
+            obsolete=False,
+            community_id__in=mine,
         )
         .filter(Q(verified_until__isnull=True) | Q(verified_until__lte=soon))
         .select_related("community")
