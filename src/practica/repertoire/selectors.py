@@ -231,17 +231,13 @@ def review_queue(*, viewer: Any) -> QuerySet[Artifact]:
     an active member of, whose verification is due soon, expired or
     missing, most urgent first."""
     soon = timezone.now() + DUE_SOON
-    mine = [
-        cid
-        for cid, m in access.memberships(viewer).items()
-        if m.status == MemberStatus.ACTIVE
-    ]
     return (
         Artifact.objects.filter(
             owners=viewer,
             status=Status.PUBLISHED,
             obsolete=False,
-            community_id__in=mine,
+            community__memberships__user=viewer,
+            community__memberships__status=MemberStatus.ACTIVE,
         )
         .filter(Q(verified_until__isnull=True) | Q(verified_until__lte=soon))
         .select_related("community")
