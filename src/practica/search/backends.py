@@ -5,10 +5,12 @@
 engine is given the communities the viewer may see (and 0, the
 organisation, for signed-in people, which is where people live).
 
-Backends: the embedded tantivy engine (``SEARCH_BACKEND=tantivy``, the
-default) or a plain database match (``database``) for tiny sites and
-tests of other apps. A distributed engine would be one more module with
-the same ``search`` function (see docs/search.md).
+Backends (``SEARCH_BACKEND``): the embedded tantivy engine (``tantivy``,
+the default), PostgreSQL's full-text search (``postgres``: no index
+outside the database), or for "similar questions" only a plain database
+match (``database``, for tests of other apps; searches use tantivy). A
+distributed engine would be one more module with the same ``search``
+function (see docs/search.md).
 """
 
 import re
@@ -95,7 +97,7 @@ def search(
     if parsed.is_empty or not ids:
         return Page(parsed=parsed, hits=[], total=0, communities={})
     _fresh()
-    result = engine.search(
+    result = indexer.store().search(
         parsed=parsed,
         community_ids=ids,
         community_slugs=slugs,
@@ -133,7 +135,7 @@ def query(
     if settings.SEARCH_BACKEND == "database":
         return _database(words, ids, limit)
     _fresh()
-    hits = engine.similar(words=words, community_ids=ids, limit=limit)
+    hits = indexer.store().similar(words=words, community_ids=ids, limit=limit)
     names = Community.objects.in_bulk({h.community_id for h in hits})
     return [
         Hit(

@@ -1,27 +1,33 @@
 """The one indexer: reads the activity record after its cursor and
 re-indexes what each entry touched.
 
-A process-wide file lock makes sure only one indexer writes at a time;
-anyone else who calls :func:`catch_up` meanwhile just returns. The cursor
-moves only after the index committed, so a crash repeats work (upserts
-are idempotent) and never loses it.
+A process-wide file lock (for ``SEARCH_BACKEND=postgres``, a database
+advisory lock) makes sure only one indexer writes at a time; anyone else
+who calls :func:`catch_up` meanwhile just returns. The cursor moves only
+after the index committed, so a crash repeats work (upserts are
+idempotent) and never loses it.
+
+The indexer writes to the configured engine (:func:`store`): the tantivy
+index, or the ``search_document`` table on PostgreSQL.
 """
 
 import fcntl
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import timedelta
-from typing import Any
+from typing import Any, Protocol
 
+from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
-from django.db import transaction
+from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 
 from practica.accounts.models import Expertise
 from practica.conversations.models import Comment, Reply
 from practica.core.models import Activity
-from practica.search import documents, engine
+from practica.search import documents, engine, postgres
 from practica.search.models import IndexCursor
+from practica.search.query import Parsed
 
 CURSOR = "tantivy"
 BATCH = 1000
@@ -29,10 +35,72 @@ BATCH = 1000
 # can commit a lower id after a higher one; rows younger than this are
 # left for the next run.
 SETTLE = timedelta(seconds=1)
+# pg_try_advisory_lock's key for the indexer (any constant will do).
+ADVISORY_LOCK = 0x5EA4C4
+
+
+class Engine(Protocol):
+    """What an engine module offers the indexer and the backends."""
+
+    def write(
+        self, docs: dict[str, documents.Doc | None], *, clear: bool = False
+    ) -> None: ...
+
+    def stored_keys(self) -> set[str]: ...
+
+    def search(
+        self,
+        *,
+        parsed: Parsed,
+        community_ids: list[int],
+        community_slugs: dict[str, int],
+        sort: str = "relevance",
+        offset: int = 0,
+        limit: int = 20,
+        facets: bool = True,
+    ) -> engine.Result: ...
+
+    def similar(
+        self, *, words: list[str], community_ids: list[int], limit: int
+    ) -> list[engine.Hit]: ...
+
+
+def _in_postgres() -> bool:
+    return settings.SEARCH_BACKEND == "postgres"
+
+
+def store() -> Engine:
+    """The engine SEARCH_BACKEND names: the database's full-text search
+    for ``postgres``, else the embedded tantivy index."""
+    return postgres if _in_postgres() else engine
+
+
+def cursor_name() -> str:
+    """Each engine has its own cursor, so switching engines builds the
+    new one whole instead of trusting the other's progress."""
+    return "postgres" if _in_postgres() else CURSOR
+
+
+def _present() -> bool:
+    # tantivy's directory may be missing or new; the table always exists.
+    return _in_postgres() or (engine.path() / "meta.json").exists()
+
+
+def built() -> bool:
+    """Has the configured engine's index been built at all?"""
+    if _in_postgres():
+        return IndexCursor.objects.filter(
+            name=cursor_name(), last_activity_id__gt=0
+        ).exists()
+    return _present()
 
 
 @contextmanager
 def _exclusive() -> Iterator[bool]:
+    if _in_postgres():
+        with _advisory() as mine:
+            yield mine
+        return
     where = engine.path()
     where.mkdir(parents=True, exist_ok=True)
     with open(where.parent / "indexer.lock", "w") as handle:
@@ -45,6 +113,31 @@ def _exclusive() -> Iterator[bool]:
             yield True
         finally:
             fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+@contextmanager
+def _advisory() -> Iterator[bool]:
+    # A session lock, held across the pass's transactions, across
+    # machines; it goes with the connection if the process dies.
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_try_advisory_lock(%s)", [ADVISORY_LOCK])
+        mine = bool(cursor.fetchone()[0])
+    if not mine:
+        yield False
+        return
+    try:
+        yield True
+    finally:
+        try:
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    "SELECT pg_advisory_unlock(%s)", [ADVISORY_LOCK]
+                )
+        except DatabaseError:
+            # An aborted transaction or a broken connection: closing it
+            # surely releases the lock, and the error that got us here
+            # is the one worth raising.
+            connection.close()
 
 
 def _keys(rows: list[tuple[int, int, dict[str, Any]]]) -> set[str]:
@@ -83,8 +176,8 @@ def _keys(rows: list[tuple[int, int, dict[str, Any]]]) -> set[str]:
 
 def pending() -> bool:
     """Is there anything the index has not seen yet? (one query)"""
-    cursor = IndexCursor.objects.filter(name=CURSOR).first()
-    if cursor is None or not (engine.path() / "meta.json").exists():
+    cursor = IndexCursor.objects.filter(name=cursor_name()).first()
+    if cursor is None or not _present():
         return True
     return Activity.objects.filter(pk__gt=cursor.last_activity_id).exists()
 
@@ -97,9 +190,8 @@ def catch_up(*, settle: timedelta = SETTLE) -> int:
     with _exclusive() as mine:
         if not mine:
             return 0
-        cursor, _ = IndexCursor.objects.get_or_create(name=CURSOR)
-        built = (engine.path() / "meta.json").exists()
-        if cursor.last_activity_id == 0 or not built:
+        cursor, _ = IndexCursor.objects.get_or_create(name=cursor_name())
+        if cursor.last_activity_id == 0 or not _present():
             _rebuild_locked(cursor, progress=None)
         read = 0
         horizon = timezone.now() - settle
@@ -116,7 +208,7 @@ def catch_up(*, settle: timedelta = SETTLE) -> int:
             if not rows:
                 return read
             keys = _keys([(t, i, d or {}) for _, t, i, d in rows])
-            engine.write(documents.build(keys))
+            store().write(documents.build(keys))
             cursor.last_activity_id = rows[-1][0]
             cursor.save(update_fields=["last_activity_id", "updated_at"])
             read += len(rows)
@@ -142,15 +234,15 @@ def _rebuild_locked(
     count = 0
     seen: set[str] = set()
     for keys in documents.all_keys():
-        engine.write(documents.build(keys))
+        store().write(documents.build(keys))
         seen.update(keys)
         count += len(keys)
         if progress is not None:
             progress(len(keys))
     stale: dict[str, documents.Doc | None] = dict.fromkeys(
-        engine.stored_keys() - seen
+        store().stored_keys() - seen
     )
-    engine.write(stale)
+    store().write(stale)
     with transaction.atomic():
         cursor.last_activity_id = max(start, 1)
         cursor.save(update_fields=["last_activity_id", "updated_at"])
@@ -167,5 +259,5 @@ def rebuild(progress: Callable[[int], None] | None = None) -> int:
             raise Busy(
                 "Another indexer is running; try again when it is done."
             )
-        cursor, _ = IndexCursor.objects.get_or_create(name=CURSOR)
+        cursor, _ = IndexCursor.objects.get_or_create(name=cursor_name())
         return _rebuild_locked(cursor, progress)

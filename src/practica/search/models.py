@@ -16,3 +16,42 @@ class IndexCursor(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} at {self.last_activity_id}"
+
+
+class SearchDocument(models.Model):
+    """One searchable thing for ``SEARCH_BACKEND=postgres``: the same
+    document the tantivy engine indexes, kept as a row.
+
+    On PostgreSQL a migration adds ``search_vector``, a stored generated
+    ``tsvector`` (title weighted A, body B) with a GIN index; Django does
+    not know that column, so the table is plain everywhere else.
+    """
+
+    key = models.CharField(max_length=64, primary_key=True)
+    type = models.CharField(max_length=20)
+    obj_id = models.PositiveBigIntegerField()
+    # The community's id, or 0 (the organisation) for people; not a
+    # foreign key, so a community's deletion never blocks on its rows.
+    community_id = models.PositiveBigIntegerField()
+    title = models.TextField()
+    body = models.TextField()
+    answer = models.TextField(blank=True)
+    tags = models.JSONField(default=list)
+    # Folded, lower-cased name words between spaces: " ana lima ana ".
+    authors = models.TextField(blank=True)
+    solved = models.BooleanField(default=False)
+    replies = models.PositiveIntegerField(default=0)
+    created = models.DateTimeField(null=True)
+    updated = models.DateTimeField(null=True)
+
+    class Meta:
+        db_table = "search_document"
+        indexes = [
+            models.Index(
+                fields=["community_id", "created"],
+                name="search_document_community",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.key

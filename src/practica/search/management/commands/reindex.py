@@ -58,9 +58,13 @@ class Command(BaseCommand):
         stream: Any = getattr(self.stdout, "_out", self.stdout)
         out = Console(file=stream, highlight=False)
         if verbosity:
+            where = (
+                "the database (search_document)"
+                if indexer.store() is not engine
+                else engine.path()
+            )
             self.stdout.write(
-                f"Rebuilding the search index in {engine.path()}: "
-                f"{total:,} documents."
+                f"Rebuilding the search index in {where}: {total:,} documents."
             )
         bar = Progress(
             TextColumn("Indexing"),
