@@ -18,12 +18,13 @@ PYTHON ?= $(shell for c in python3.14 python3.13 python3.12 python3 \
 	done)
 
 .PHONY: help install demo serve test test-fast lint fmt migrations-check \
-	openapi clean
+	openapi bench clean
 
 help:
 	@echo "make demo   install, migrate, load demo data, serve on $(HOST):$(PORT)"
 	@echo "make test   lint, migrations check and the whole test suite"
 	@echo "make serve | lint | fmt | openapi | clean"
+	@echo "make bench  benchmark on the small corpus (SIZE=large: 100 k questions, long)"
 
 $(BIN)/python:
 	@if [ -z "$(PYTHON)" ]; then \
@@ -51,13 +52,14 @@ serve: install
 	$(BIN)/practica runserver $(HOST):$(PORT)
 
 lint: install
-	$(BIN)/ruff check src tests
-	$(BIN)/ruff format --check src tests
+	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff format --check src tests bench
 	$(BIN)/mypy
+	$(BIN)/mypy bench
 
 fmt: install
-	$(BIN)/ruff check --fix src tests
-	$(BIN)/ruff format src tests
+	$(BIN)/ruff check --fix src tests bench
+	$(BIN)/ruff format src tests bench
 
 migrations-check: install
 	$(BIN)/practica makemigrations --check --dry-run
@@ -71,6 +73,16 @@ test: lint migrations-check
 
 test-fast: install
 	$(BIN)/pytest -x -m "not browser" $(PYTEST_ARGS)
+
+# The benchmark (bench/README.md): pages against a bare hello view under
+# gunicorn, loaded with wrk on 127.0.0.1. SIZE=large takes a long time
+# (100 k questions to import); BENCH_ARGS="--reuse-db" keeps the import.
+SIZE ?= small
+BENCH_ARGS ?=
+bench: install
+	@command -v wrk >/dev/null || apt-get install -y wrk \
+	  || { apt-get update && apt-get install -y wrk; }
+	$(BIN)/python bench/run.py --size $(SIZE) $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) var/*.sqlite3* var/static

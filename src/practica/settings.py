@@ -136,7 +136,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets readers run beside one writer; IMMEDIATE transactions take
     # the write lock at BEGIN so concurrent writers queue on the busy
     # timeout instead of failing with "database is locked" mid-transaction.
-    DATABASES["default"]["CONN_MAX_AGE"] = 0
+    # A connection per request unless CONN_MAX_AGE says otherwise (the
+    # benchmark and a gunicorn deployment keep them: opening one runs the
+    # PRAGMAs below every time).
+    DATABASES["default"]["CONN_MAX_AGE"] = int(
+        os.environ.get("CONN_MAX_AGE", "0")
+    )
     DATABASES["default"]["OPTIONS"] = {
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,

@@ -109,9 +109,21 @@ class Conversation(TimeStamped):
     # Bumped on every write to the question or its replies; the cached
     # page fragment is keyed by it.
     version = models.PositiveIntegerField(default=1)
+    # The thread's id in the corpus it was imported from (``practica
+    # import_corpus``), so importing again skips it; empty otherwise.
+    import_key = models.CharField(
+        max_length=64, blank=True, default="", editable=False
+    )
 
     class Meta:
         ordering = ["-last_activity_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["community", "import_key"],
+                condition=~Q(import_key=""),
+                name="conv_import_key_per_community",
+            )
+        ]
         indexes = [
             models.Index(
                 fields=["community", "-created_at", "-id"],

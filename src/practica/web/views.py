@@ -37,3 +37,10 @@ def home(request: HttpRequest) -> HttpResponse:
             "queue": selectors.coordinator_queue(viewer=viewer),
         },
     )
+
+
+def bench_hello(request: HttpRequest) -> HttpResponse:
+    """The benchmark's floor: the least a Django view can do, behind the
+    same middleware and server as every page. Mounted only when
+    PRACTICA_BENCH=1 (see bench/)."""
+    return HttpResponse(b"Hello, world!", content_type="text/plain")
