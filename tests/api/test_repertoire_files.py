@@ -142,7 +142,7 @@ class TestDownload:
         assert response["Content-Type"].startswith("text/plain")
         assert response["Content-Disposition"].startswith("attachment;")
         assert response["X-Content-Type-Options"] == "nosniff"
-        response.close()
+        b"".join(response.streaming_content)  # drains and closes it
 
     def test_draft_files_only_for_those_who_see_the_draft(
         self, api: Api, draft, owner, community, coordinator
@@ -156,7 +156,7 @@ class TestDownload:
             response = api.get(path, user=who)
             assert response.status_code == 200
             assert response["Content-Disposition"].startswith("attachment")
-            response.close()
+            b"".join(response.streaming_content)  # drains and closes it
 
     @pytest.mark.parametrize("signed_in", [False, True])
     def test_private_community_files_are_404_for_outsiders(
@@ -169,7 +169,7 @@ class TestDownload:
         problem(api.get(path, user=UserFactory() if signed_in else None), 404)
         response = api.get(path, user=insider)
         assert response.status_code == 200
-        response.close()
+        b"".join(response.streaming_content)  # drains and closes it
         problem(api.get("/attachments/999999/download"), 404)
 
     def test_a_file_lost_from_the_disk_is_404(self, api: Api, artifact, owner):

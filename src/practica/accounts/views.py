@@ -6,14 +6,12 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.forms import Form
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers, patch_vary_headers
 from django.views.decorators.http import require_GET, require_POST
-from django_htmx.middleware import HtmxDetails
 
 from practica.accounts import selectors, services
 from practica.accounts.forms import (
@@ -23,30 +21,17 @@ from practica.accounts.forms import (
     TokenForm,
 )
 from practica.accounts.models import User
+from practica.web import pages
 
 
-class Request(HttpRequest):
+class Request(pages.HtmxRequest):
     """A request that went through django-htmx and sign-in."""
 
-    htmx: HtmxDetails
     user: User
 
 
-def _fragment(request: Request) -> bool:
-    # A history restore wants the whole page, not a piece of it.
-    return bool(request.htmx) and not request.htmx.history_restore_request
-
-
-def _errors_onto(form: Form, exc: ValidationError) -> None:
-    """Put a service's messages beside the fields they name."""
-    if hasattr(exc, "error_dict"):
-        for field, msgs in exc.message_dict.items():
-            target = field if field in form.fields else None
-            for msg in msgs:
-                form.add_error(target, msg)
-    else:
-        for msg in exc.messages:
-            form.add_error(None, msg)
+_fragment = pages.is_fragment
+_errors_onto = pages.errors_onto
 
 
 def _denied(request: Request, exc: PermissionDenied) -> HttpResponse:

@@ -9,24 +9,10 @@ from collections.abc import Iterable
 from typing import Any, cast
 
 from django import forms
-from django.core.exceptions import ValidationError
 
 from practica.communities.models import Kind, Policy, Role, Visibility
 
 Choices = list[tuple[str, str]]
-
-
-def add_service_errors(form: forms.Form, exc: ValidationError) -> None:
-    """Put a service's refusal beside the fields it names; anything that
-    names no field of this form becomes a form-level error."""
-    if hasattr(exc, "error_dict"):
-        for name, messages in exc.message_dict.items():
-            target = name if name in form.fields else None
-            for message in messages:
-                form.add_error(target, message)
-    else:
-        for message in exc.messages:
-            form.add_error(None, message)
 
 
 class FilterForm(forms.Form):

@@ -6,10 +6,8 @@ field it names and a PermissionDenied becomes a 403 page that says why.
 htmx requests get only the fragment that changes.
 """
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
-from functools import wraps
 from typing import Any
 
 from django.conf import settings
@@ -17,14 +15,13 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse, QueryDict
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRefresh
-from django_htmx.middleware import HtmxDetails
 
 from practica import access
 from practica.accounts import selectors as people
@@ -40,7 +37,6 @@ from practica.communities.forms import (
     MemberFilterForm,
     RemoveForm,
     RoleForm,
-    add_service_errors,
 )
 from practica.communities.models import (
     Community,
@@ -51,47 +47,14 @@ from practica.communities.models import (
     Status,
 )
 from practica.core.models import Activity
+from practica.web import pages
 
-
-class HtmxHttpRequest(HttpRequest):
-    htmx: HtmxDetails
-
-
-View = Callable[..., HttpResponse]
-
-
-def refusals(view: View) -> View:
-    """Answer a refusal with a 403 page that gives its reason."""
-
-    @wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
-        try:
-            return view(request, *args, **kwargs)
-        except PermissionDenied as exc:
-            return render(
-                request,
-                "communities/denied.html",
-                {"reason": str(exc) or "You may not do that here."},
-                status=403,
-            )
-
-    return wrapper
-
-
-def _me(request: HttpRequest) -> User:
-    user = request.user
-    if not isinstance(user, User):
-        raise PermissionDenied("Sign in first.")
-    return user
-
-
-def _posted(request: HttpRequest) -> QueryDict | None:
-    """The submitted data, even when empty, or None for a GET."""
-    return request.POST if request.method == "POST" else None
-
-
-def _is_fragment(request: HtmxHttpRequest) -> bool:
-    return bool(request.htmx) and not request.htmx.history_restore_request
+HtmxHttpRequest = pages.HtmxRequest
+View = pages.View
+refusals = pages.refusals("communities/denied.html")
+_me = pages.me
+_posted = pages.posted
+_is_fragment = pages.is_fragment
 
 
 def _department_choices() -> list[tuple[str, str]]:
@@ -251,7 +214,7 @@ def community_create(request: HtmxHttpRequest) -> HttpResponse:
                 creator=me, **form.cleaned_data
             )
         except ValidationError as exc:
-            add_service_errors(form, exc)
+            pages.errors_onto(form, exc)
         else:
             messages.success(
                 request,
@@ -294,7 +257,7 @@ def community_edit(request: HtmxHttpRequest, slug: str) -> HttpResponse:
                 actor=me, community=community, **fields
             )
         except ValidationError as exc:
-            add_service_errors(form, exc)
+            pages.errors_onto(form, exc)
             # The service set the valid fields on our copy; show the saved
             # community, not a half-edited one, around the form.
             community = selectors.community_for_edit(viewer=me, slug=slug)
@@ -340,7 +303,7 @@ def community_join(request: HtmxHttpRequest, slug: str) -> HttpResponse:
                 practice_statement=form.cleaned_data["practice_statement"],
             )
         except ValidationError as exc:
-            add_service_errors(form, exc)
+            pages.errors_onto(form, exc)
         else:
             if membership.status == Status.ACTIVE:
                 messages.success(
@@ -512,7 +475,7 @@ def request_approve(
                 actor=me, membership=membership, role=form.cleaned_data["role"]
             )
         except ValidationError as exc:
-            add_service_errors(form, exc)
+            pages.errors_onto(form, exc)
         else:
             role = _AS_ROLE[Role(membership.role)]
             note = f"{membership.user.name} joined {community.name} as {role}."
@@ -540,7 +503,7 @@ def request_decline(
                 reason=form.cleaned_data["reason"],
             )
         except ValidationError as exc:
-            add_service_errors(form, exc)
+            pages.errors_onto(form, exc)
         else:
             note = (
                 f"You declined {membership.user.name}'s request; they will "
@@ -688,7 +651,7 @@ def member_role(request: HtmxHttpRequest, slug: str, pk: int) -> HttpResponse:
                 actor=me, membership=membership, role=form.cleaned_data["role"]
             )
         except ValidationError as exc:
-            add_service_errors(form, exc)
+            pages.errors_onto(form, exc)
         else:
             note = (
                 f"{membership.user.name} is now "
@@ -726,7 +689,7 @@ def member_remove(
                 reason=form.cleaned_data["reason"],
             )
         except ValidationError as exc:
-            add_service_errors(form, exc)
+            pages.errors_onto(form, exc)
         else:
             note = f"{membership.user.name} was removed from {community}."
             row = MemberRow(membership=membership)
@@ -766,7 +729,7 @@ def invitations(request: HtmxHttpRequest, slug: str) -> HttpResponse:
                 actor=me, community=community, **form.cleaned_data
             )
         except ValidationError as exc:
-            add_service_errors(form, exc)
+            pages.errors_onto(form, exc)
         except PermissionDenied as exc:
             form.add_error("role", str(exc))
         else:

@@ -9,19 +9,17 @@ and redirect back.
 """
 
 from collections.abc import Callable
-from functools import wraps
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.forms import Form
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_GET, require_POST
-from django_htmx.middleware import HtmxDetails
 
 from practica import access
 from practica.accounts import selectors as people
@@ -47,63 +45,18 @@ from practica.conversations.models import Conversation, Kind, Reply
 from practica.core.pagination import Page
 from practica.repertoire import selectors as repertoire
 from practica.search import backends as search
+from practica.web import pages
 
 SIMILAR_SHOWN = 5
 
 
-class Request(HttpRequest):
-    """A request that went through django-htmx."""
-
-    htmx: HtmxDetails
-
-
-View = Callable[..., HttpResponse]
-
-
-def refusals(view: View) -> View:
-    """Answer a refusal with a 403 page that gives its reason."""
-
-    @wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
-        try:
-            return view(request, *args, **kwargs)
-        except PermissionDenied as exc:
-            return render(
-                request,
-                "conversations/denied.html",
-                {"reason": str(exc) or "You may not do that here."},
-                status=403,
-            )
-
-    return wrapper
-
-
-def _me(request: HttpRequest) -> User:
-    user = request.user
-    if not isinstance(user, User):
-        raise PermissionDenied("Sign in first.")
-    return user
-
-
-def _fragment(request: Request) -> bool:
-    # A history restore wants the whole page, not a piece of it.
-    return bool(request.htmx) and not request.htmx.history_restore_request
-
-
-def _posted(request: HttpRequest) -> QueryDict | None:
-    return request.POST if request.method == "POST" else None
-
-
-def _errors_onto(form: Form, exc: ValidationError) -> None:
-    """Put a service's messages beside the fields they name."""
-    if hasattr(exc, "error_dict"):
-        for name, msgs in exc.message_dict.items():
-            target = name if name in form.fields else None
-            for msg in msgs:
-                form.add_error(target, msg)
-    else:
-        for msg in exc.messages:
-            form.add_error(None, msg)
+Request = pages.HtmxRequest
+View = pages.View
+refusals = pages.refusals("conversations/denied.html")
+_me = pages.me
+_fragment = pages.is_fragment
+_posted = pages.posted
+_errors_onto = pages.errors_onto
 
 
 def _flat(exc: ValidationError) -> str:

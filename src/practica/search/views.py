@@ -7,20 +7,16 @@ the same form submits and the page renders whole. Whatever was typed,
 the answer is a page: an empty or unusable query explains itself.
 """
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_GET
-from django_htmx.middleware import HtmxDetails
 
 from practica.search import selectors
 from practica.search.query import MAX_LENGTH
+from practica.web import pages
 
-
-class Request(HttpRequest):
-    """A request that went through django-htmx."""
-
-    htmx: HtmxDetails
+Request = pages.HtmxRequest
 
 
 def _offset(raw: str | None) -> int:
