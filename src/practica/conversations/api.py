@@ -15,6 +15,7 @@ from ninja.params.functions import Query
 from practica.accounts import selectors as people
 from practica.api.auth import OPTIONAL, OPTIONAL_EXTRA, actor, viewer
 from practica.api.pagination import Cursor, cursor_guard
+from practica.api.params import FromRevision, ToRevision
 from practica.api.problems import problems
 from practica.communities import selectors as communities
 from practica.conversations import selectors, services
@@ -63,24 +64,6 @@ from practica.core.pagination import Page
 from practica.search import backends as search
 
 router = Router(tags=["conversations"])
-
-FromRevision = Annotated[
-    int | None,
-    Query(
-        None,
-        alias="from",
-        description="The older revision's number; by default the one "
-        "before to.",
-    ),
-]
-ToRevision = Annotated[
-    int | None,
-    Query(
-        None,
-        alias="to",
-        description="The newer revision's number; by default the latest.",
-    ),
-]
 
 
 @contextmanager

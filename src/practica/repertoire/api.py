@@ -4,16 +4,16 @@ solved questions, files and "this helped me" marks.
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Annotated, Any
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpRequest
 from ninja import File, Router, Status, UploadedFile
-from ninja.params.functions import Query
 
 from practica.accounts.models import User
 from practica.api.auth import OPTIONAL, OPTIONAL_EXTRA, actor, viewer
 from practica.api.pagination import Cursor, cursor_guard
+from practica.api.params import FromRevision, ToRevision
 from practica.api.problems import ProblemError, problems
 from practica.communities import selectors as communities
 from practica.conversations import selectors as conversations
@@ -51,23 +51,6 @@ from practica.repertoire.schemas import (
 
 router = Router(tags=["repertoire"])
 
-FromRevision = Annotated[
-    int | None,
-    Query(
-        None,
-        alias="from",
-        description="The older revision's number; by default the one "
-        "before to.",
-    ),
-]
-ToRevision = Annotated[
-    int | None,
-    Query(
-        None,
-        alias="to",
-        description="The newer revision's number; by default the latest.",
-    ),
-]
 # A file is bytes to save, never a page to render: no sniffing, no
 # scripts, no plug-ins, whatever its name claims.
 FILE_HEADERS = {
