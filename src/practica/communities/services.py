@@ -1,6 +1,5 @@
 """Every write about communities and memberships."""
 
-import hashlib
 import secrets
 from datetime import timedelta
 from typing import Any
@@ -17,6 +16,7 @@ from django.utils.text import slugify
 
 from practica import access
 from practica.accounts.models import Department, User
+from practica.accounts.services import hash_token
 from practica.communities.models import (
     Community,
     Invitation,
@@ -35,18 +35,6 @@ STATEMENT_HELP = (
     "Tell the coordinators about your practice in this area (at least "
     f"{MIN_STATEMENT} characters): what you do, and for how long."
 )
-
-
-def _choice(value: str, choices: Any, field: str) -> str:
-    if value not in choices.values:
-        allowed = ", ".join(choices.values)
-        raise ValidationError(
-            {
-                field: f"'{value}' is not a valid {field.replace('_', ' ')}: "
-                f"use one of {allowed}."
-            }
-        )
-    return value
 
 
 def _clean_slug(value: str, *, current: Community | None = None) -> str:
@@ -99,9 +87,11 @@ def _apply(
                 v, field="tagline", max_length=200
             ),
             "charter": lambda v: text.clean_markdown(v, field="charter"),
-            "kind": lambda v: _choice(v, Kind, "kind"),
-            "visibility": lambda v: _choice(v, Visibility, "visibility"),
-            "policy": lambda v: _choice(v, Policy, "policy"),
+            "kind": lambda v: validation.choice(v, Kind, "kind"),
+            "visibility": lambda v: validation.choice(
+                v, Visibility, "visibility"
+            ),
+            "policy": lambda v: validation.choice(v, Policy, "policy"),
             "statement_prompt": lambda v: text.clean_line(
                 v, field="statement_prompt", max_length=300, required=False
             ),
@@ -270,7 +260,7 @@ def membership_approve(
     Refuses non-coordinators and requests already decided.
     """
     access.require(actor, "moderate", membership.community)
-    _choice(role, Role, "role")
+    validation.choice(role, Role, "role")
     m = _pending(membership)
     m.status = Status.ACTIVE
     m.role = role
@@ -346,7 +336,7 @@ def membership_set_role(
     coordinator.
     """
     access.require(actor, "moderate", membership.community)
-    _choice(role, Role, "role")
+    validation.choice(role, Role, "role")
     m = Membership.objects.select_for_update().get(pk=membership.pk)
     if m.status != Status.ACTIVE:
         raise ValidationError(
@@ -426,10 +416,6 @@ def community_leave(*, user: User, community: Community) -> Membership:
     return m
 
 
-def _token_hash(raw: str) -> str:
-    return hashlib.sha256(raw.encode()).hexdigest()
-
-
 @transaction.atomic
 def invitation_create(
     *,
@@ -456,7 +442,7 @@ def invitation_create(
                 "name@example.org."
             }
         ) from None
-    _choice(role, Role, "role")
+    validation.choice(role, Role, "role")
     if role in (Role.COORDINATOR, Role.CORE) and not access.can(
         actor, "moderate", community
     ):
@@ -479,7 +465,7 @@ def invitation_create(
         email=email,
         role=role,
         message=message,
-        token_hash=_token_hash(raw),
+        token_hash=hash_token(raw),
         invited_by=actor,
         expires_at=timezone.now()
         + timedelta(days=settings.PRACTICA_INVITATION_DAYS),
@@ -514,7 +500,7 @@ def invitation_find(raw: str) -> Invitation:
     """The invitation behind a raw token, or a clear refusal."""
     invitation = (
         Invitation.objects.select_related("community", "invited_by")
-        .filter(token_hash=_token_hash(raw or ""))
+        .filter(token_hash=hash_token(raw or ""))
         .first()
     )
     if invitation is None:

@@ -57,10 +57,7 @@ _me = pages.me
 _fragment = pages.is_fragment
 _posted = pages.posted
 _errors_onto = pages.errors_onto
-
-
-def _flat(exc: ValidationError) -> str:
-    return " ".join(exc.messages)
+_flat = pages.flat
 
 
 def _url(c: Conversation | int, anchor: str = "") -> str:

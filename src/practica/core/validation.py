@@ -48,3 +48,17 @@ def apply(
     ``obj``; nothing is set when any of them is wrong."""
     for name, value in clean_fields(fields, cleaners).items():
         setattr(obj, name, value)
+
+
+def choice(value: Any, choices: Any, field: str) -> str:
+    """``value`` if it is one of the TextChoices ``choices``, else a
+    refusal naming ``field`` and the choices."""
+    if value not in choices.values:
+        allowed = ", ".join(choices.values)
+        raise ValidationError(
+            {
+                field: f"'{value}' is not a valid {field.replace('_', ' ')}: "
+                f"use one of {allowed}."
+            }
+        )
+    return str(value)

@@ -56,17 +56,6 @@ class EditConflict(ValidationError):
         )
 
 
-def _choice(value: str, choices: Any, field: str) -> str:
-    if value not in choices.values:
-        raise ValidationError(
-            {
-                field: f"'{value}' is not a valid {field}: use one of "
-                f"{', '.join(choices.values)}."
-            }
-        )
-    return str(value)
-
-
 def _review_days(value: Any) -> int | None:
     if value in (None, ""):
         return None
@@ -168,8 +157,8 @@ def artifact_create(
         {
             "title": lambda: _title(title),
             "body": lambda: _body(body),
-            "kind": lambda: _choice(kind, Kind, "kind"),
-            "status": lambda: _choice(status, Status, "status"),
+            "kind": lambda: validation.choice(kind, Kind, "kind"),
+            "status": lambda: validation.choice(status, Status, "status"),
             "review_days": lambda: _review_days(review_days),
             "owners": lambda: _owners(community, owners or [author]),
             "tags": lambda: resolve_tags(
@@ -234,7 +223,7 @@ def artifact_edit(
         {
             "title": lambda: _title(title),
             "body": lambda: _body(body),
-            "kind": lambda: _choice(kind or a.kind, Kind, "kind"),
+            "kind": lambda: validation.choice(kind or a.kind, Kind, "kind"),
             "message": lambda: text.clean_line(
                 message, field="message", max_length=200, required=False
             ),
@@ -303,7 +292,7 @@ def artifact_set_status(
     """
     a = _locked(artifact)
     access.require(actor, "edit", a)
-    a.status = _choice(status, Status, "status")
+    a.status = validation.choice(status, Status, "status")
     a.version += 1
     a.save(update_fields=["status", "version", "updated_at"])
     _record(actor, f"artifact.{a.status}", a)

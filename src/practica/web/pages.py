@@ -86,3 +86,8 @@ def errors_onto(
     else:
         for msg in exc.messages:
             form.add_error(None, msg)
+
+
+def flat(exc: ValidationError) -> str:
+    """A refusal's messages as one sentence (for a fragment)."""
+    return " ".join(exc.messages)
