@@ -34,3 +34,22 @@ def community(db):
 @pytest.fixture
 def coordinator(community):
     return member(community, Role.COORDINATOR)
+
+
+@pytest.fixture
+def smtp_sink(settings):
+    """A real SMTP server on a local port; MAILERS points at it.
+
+    ``smtp_sink.messages`` holds each received message, parsed
+    (``email.message.EmailMessage``), with ``.envelope_to`` set.
+    """
+    from tests.smtp import Sink
+
+    with Sink() as sink:
+        settings.MAILERS = {
+            "default": {
+                "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+                "OPTIONS": {"host": sink.host, "port": sink.port},
+            }
+        }
+        yield sink

@@ -79,11 +79,16 @@ INSTALLED_APPS = [
     "allauth.account",
     "django_htmx",
     "ninja",  # serves the API docs' assets locally (no CDN)
+    "django_tasks_db",
     "practica.core",
     "practica.accounts",
     "practica.communities",
     "practica.conversations",
     "practica.repertoire",
+    "practica.events",
+    "practica.mentoring",
+    "practica.notifications",
+    "practica.analytics",
     "practica.search",
     "practica.api",
 ]
@@ -192,6 +197,16 @@ DEFAULT_FROM_EMAIL = os.environ.get(
     "DEFAULT_FROM_EMAIL", "Practica <practica@localhost>"
 )
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+
+# --- Background tasks -----------------------------------------------------
+# Django's tasks framework, stored in the database (django-tasks-db) and run
+# by ``practica worker`` (core/worker.py), so no broker is needed.
+TASKS = {
+    "default": {
+        "BACKEND": "django_tasks_db.DatabaseBackend",
+        "QUEUES": ["default"],
+    }
+}
 
 # --- Accounts -------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"

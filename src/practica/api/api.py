@@ -7,9 +7,13 @@ from ninja.openapi.schema import OpenAPISchema
 from ninja.operation import Operation
 
 from practica.accounts.api import router as accounts_router
+from practica.analytics.api import router as analytics_router
 from practica.api import auth, problems
 from practica.communities.api import router as communities_router
 from practica.conversations.api import router as conversations_router
+from practica.events.api import router as events_router
+from practica.mentoring.api import router as mentoring_router
+from practica.notifications.api import router as notifications_router
 from practica.repertoire.api import router as repertoire_router
 from practica.search.api import router as search_router
 
@@ -67,4 +71,8 @@ api.add_router("", communities_router)
 api.add_router("", accounts_router)
 api.add_router("", conversations_router)
 api.add_router("", repertoire_router)
+api.add_router("", events_router)
+api.add_router("", mentoring_router)
+api.add_router("", notifications_router)
+api.add_router("", analytics_router)
 api.add_router("", search_router)

@@ -13,5 +13,9 @@ app_patterns = [
     path("", include("practica.accounts.urls")),
     path("", include("practica.conversations.urls")),
     path("", include("practica.repertoire.urls")),
+    path("", include("practica.events.urls")),
+    path("", include("practica.mentoring.urls")),
+    path("", include("practica.notifications.urls")),
+    path("", include("practica.analytics.urls")),
     path("", include("practica.search.urls")),
 ]

@@ -1,0 +1,37 @@
+"""Sending email: one function, HTML and plain text, through MAILERS."""
+
+from collections.abc import Mapping, Sequence
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+
+
+def send(
+    *,
+    to: Sequence[str],
+    subject: str,
+    text: str,
+    html: str = "",
+    headers: Mapping[str, str] | None = None,
+    reply_to: Sequence[str] = (),
+    attachments: Sequence[tuple[str, bytes, str]] = (),
+) -> None:
+    """Send one message now (call from a task, not from a request).
+
+    ``headers`` may carry ``Message-ID`` (to make a retry recognisable),
+    ``List-Unsubscribe`` and ``List-Unsubscribe-Post``; ``attachments`` are
+    ``(filename, content, mimetype)``, e.g. an ``.ics`` invitation.
+    """
+    message = EmailMultiAlternatives(
+        subject=" ".join(subject.split())[:200],
+        body=text,
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=list(to),
+        reply_to=list(reply_to),
+        headers=dict(headers or {}),
+    )
+    if html:
+        message.attach_alternative(html, "text/html")
+    for filename, content, mimetype in attachments:
+        message.attach(filename, content, mimetype)
+    message.send()
