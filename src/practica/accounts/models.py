@@ -6,6 +6,7 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.db import models
 from django.db.models.functions import Lower
+from django.utils.text import slugify
 
 from practica.core.models import TimeStamped
 
@@ -59,6 +60,9 @@ class User(AbstractUser):
     last_name = None  # type: ignore[assignment]
     email = models.EmailField("email address", unique=True)
     display_name = models.CharField(max_length=100)
+    # @handle for mentions and profile links; made from the name on first
+    # save (see unique_handle) and editable afterwards.
+    handle = models.SlugField(max_length=40, unique=True, null=True)
     pronouns = models.CharField(max_length=30, blank=True)
     department = models.ForeignKey(
         Department,
@@ -95,6 +99,29 @@ class User(AbstractUser):
 
     def get_short_name(self) -> str:
         return self.name
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self.handle:
+            self.handle = unique_handle(self.name, exclude=self.pk)
+        super().save(*args, **kwargs)
+
+
+HANDLE_MAX = 40
+
+
+def unique_handle(name: str, *, exclude: int | None = None) -> str:
+    """A free @handle made from ``name``: ``ada-lovelace``, ``ada-2``."""
+    base = (slugify(name) or "member")[: HANDLE_MAX - 6].strip("-")
+    taken = set(
+        User.objects.filter(handle__startswith=base)
+        .exclude(pk=exclude)
+        .values_list("handle", flat=True)
+    )
+    handle, n = base, 1
+    while handle in taken:
+        n += 1
+        handle = f"{base}-{n}"
+    return handle
 
 
 class Skill(models.Model):
