@@ -62,7 +62,9 @@ class User(AbstractUser):
     display_name = models.CharField(max_length=100)
     # @handle for mentions and profile links; made from the name on first
     # save (see unique_handle) and editable afterwards.
-    handle = models.SlugField(max_length=40, unique=True, null=True)
+    handle = models.SlugField(  # noqa: DJ001  (NULL until first save)
+        max_length=40, unique=True, null=True
+    )
     pronouns = models.CharField(max_length=30, blank=True)
     department = models.ForeignKey(
         Department,
