@@ -89,6 +89,7 @@ INSTALLED_APPS = [
     "practica.mentoring",
     "practica.notifications",
     "practica.analytics",
+    "practica.transfer",
     "practica.search",
     "practica.api",
 ]

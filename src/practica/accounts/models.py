@@ -80,6 +80,9 @@ class User(AbstractUser):
     introduction_html = models.TextField(blank=True)
     available_to_help = models.BooleanField(default=False)
     help_note = models.CharField(max_length=200, blank=True)
+    # Unread notifications, kept by the notifications app so that the
+    # header's bell costs no query (request.user is loaded anyway).
+    inbox_unread = models.PositiveIntegerField(default=0)
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS: ClassVar[list[str]] = []
