@@ -46,10 +46,14 @@ demo: install
 	$(BIN)/practica migrate --no-input
 	$(BIN)/practica demo
 	@echo "Practica is at http://$(HOST):$(PORT)/  (Ctrl-C stops it)"
-	$(BIN)/practica runserver $(HOST):$(PORT)
+	@$(MAKE) --no-print-directory serve
 
+# The web server and, beside it, the background worker (email, reminders,
+# digests); Ctrl-C stops both.
 serve: install
-	$(BIN)/practica runserver $(HOST):$(PORT)
+	@$(BIN)/practica worker --interval 2 & worker=$$!; \
+	  trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+	  $(BIN)/practica runserver $(HOST):$(PORT)
 
 lint: install
 	$(BIN)/ruff check src tests bench
