@@ -169,9 +169,10 @@ class Figures:
 
     @property
     def is_empty(self) -> bool:
+        """Nothing counted in any period (a new or silent community)."""
         return not any(
             v for s in self.series if s.unit == "count" for v in s.values
-        ) and not self.now.get("members")
+        )
 
 
 def _share(part: list[int], whole: list[int]) -> list[float | None]:
