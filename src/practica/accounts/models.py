@@ -117,11 +117,10 @@ HANDLE_MAX = 40
 def unique_handle(name: str, *, exclude: int | None = None) -> str:
     """A free @handle made from ``name``: ``ada-lovelace``, ``ada-2``."""
     base = (slugify(name) or "member")[: HANDLE_MAX - 6].strip("-")
-    taken = set(
-        User.objects.filter(handle__startswith=base)
-        .exclude(pk=exclude)
-        .values_list("handle", flat=True)
-    )
+    others = User.objects.filter(handle__startswith=base)
+    if exclude is not None:
+        others = others.exclude(pk=exclude)
+    taken = set(others.values_list("handle", flat=True))
     handle, n = base, 1
     while handle in taken:
         n += 1
