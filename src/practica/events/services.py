@@ -231,12 +231,37 @@ def _schedule(
     rrule: str,
 ) -> dict[str, Any]:
     """Zone, first start, duration, rule and series end, checked together
-    (each depends on the zone)."""
-    zone_name = text.clean_time_zone(time_zone)
+    (each depends on the zone; an unknown zone is reported and UTC used
+    to check the rest, so every mistake shows at once)."""
+    errors: dict[str, list[str]] = {}
+
+    def keep(exc: ValidationError) -> None:
+        for name, msgs in exc.message_dict.items():
+            errors.setdefault(name, []).extend(msgs)
+
+    try:
+        zone_name = text.clean_time_zone(time_zone)
+    except ValidationError as exc:
+        keep(exc)
+        zone_name = "UTC"
     zone = ZoneInfo(zone_name)
-    first = _local(start, zone, "start")
-    length = _duration(first, end=end, duration=duration, zone=zone)
-    rule = recurrence.clean_rule(rrule, dtstart=first)
+    try:
+        first = _local(start, zone, "start")
+    except ValidationError as exc:
+        keep(exc)
+        raise ValidationError(errors) from None
+    length = timedelta(hours=1)
+    rule = ""
+    try:
+        length = _duration(first, end=end, duration=duration, zone=zone)
+    except ValidationError as exc:
+        keep(exc)
+    try:
+        rule = recurrence.clean_rule(rrule, dtstart=first)
+    except ValidationError as exc:
+        keep(exc)
+    if errors:
+        raise ValidationError(errors)
     last = recurrence.last_start(rule, first)
     return {
         "time_zone": zone_name,
