@@ -1,0 +1,84 @@
+"""HTML from other systems to Practica's Markdown, and to safe HTML.
+
+Stack Exchange and Discourse keep each post as HTML they rendered from
+their own Markdown dialect (with raw HTML allowed). Practica keeps
+CommonMark source, rendered once by ``core.text.render_markdown`` with
+raw HTML escaped, so the importers convert the HTML to Markdown with
+html-to-markdown (a Rust converter: code blocks fenced, links, images,
+lists, quotes, headings and emphasis kept, text that would read as
+Markdown escaped so it stays text).
+
+Rendering the converted Markdown again costs more than everything else
+an import does per post; the page shows what the source showed, so the
+fast path sanitises the source's own HTML with the same allow-list as
+``render_markdown`` instead (:func:`safe_html`). ``rerender=True`` on an
+importer renders the Markdown as the services would.
+"""
+
+import html
+import re
+
+import nh3
+from html_to_markdown import ConversionOptions, api
+
+from practica.core import text
+
+_HEADINGS = ["h1", "h2", "h3", "h4", "h5", "h6"]
+_OPTIONS = api._to_rust_conversion_options(
+    ConversionOptions(
+        extract_metadata=False,
+        heading_style="atx",
+        code_block_style="backticks",
+        bullets="-",
+        # Literal * _ [ ] in the HTML's text are text, not Markdown.
+        escape_asterisks=True,
+        escape_underscores=True,
+        escape_misc=True,
+        # An avatar in a heading or a link stays an image.
+        keep_inline_images_in=[*_HEADINGS, "a", "strong", "em", "b", "i"],
+    )
+)
+_convert = api._rust.convert
+_BLANKS = re.compile(r"\n{3,}")
+
+
+def to_markdown(source_html: str) -> str:
+    """Markdown for a fragment of HTML (empty for empty input)."""
+    if not source_html or not source_html.strip():
+        return ""
+    if "<" not in source_html and "&" not in source_html:
+        # Plain text (a tag wiki excerpt): escape what would be markup.
+        source_html = f"<p>{source_html}</p>"
+    markdown = _convert(source_html, _OPTIONS).content or ""
+    return _BLANKS.sub("\n\n", markdown).strip()
+
+
+def safe_html(source_html: str) -> str:
+    """The source's HTML, sanitised exactly as ``render_markdown``
+    sanitises ours (same tags, attributes, schemes and link rel)."""
+    return nh3.clean(
+        source_html,
+        tags=text.ALLOWED_TAGS,
+        attributes=text.ALLOWED_ATTRIBUTES,
+        url_schemes={"http", "https", "mailto"},
+        link_rel="nofollow noopener noreferrer",
+    ).strip()
+
+
+def plain(source_html: str) -> str:
+    """The words of some HTML, for one-line fields."""
+    return " ".join(html.unescape(nh3.clean(source_html, tags=set())).split())
+
+
+# Text with none of these renders as one paragraph of itself; anything
+# else goes through the Markdown renderer.
+_MARKUP = re.compile(r"[\\`*_\[\]<>&!#~|=+\n\t]|^\s|^\d+[.)]|^-|  ")
+
+
+def render_short(source: str) -> str:
+    """``render_markdown`` for a comment, without the renderer's cost
+    when the text holds no Markdown at all (most comments): the same
+    output either way (tested over every comment of the real dump)."""
+    if _MARKUP.search(source):
+        return text.render_markdown(source)
+    return f"<p>{source}</p>\n"

@@ -1,0 +1,1035 @@
+"""``practica import stackexchange DIR --community SLUG``.
+
+Reads one site of the Stack Exchange data dump (Users, Posts, Comments,
+PostHistory, Tags, Votes and Badges XML) into a community:
+
+==================  =====================================================
+Users.xml           unclaimed accounts (``se-<site>-<id>@unclaimed.invalid``,
+                    no usable password) and active memberships
+Tags.xml            tags; the tag wiki excerpts (posts of type 4) become
+                    their descriptions
+Posts.xml           questions (type 1) with title, tags, score, views,
+                    closed state and accepted answer; answers (type 2)
+                    with their scores. Bodies: HTML to Markdown
+Comments.xml        comments on questions and answers
+PostHistory.xml     each edit (rows sharing a RevisionGUID) becomes a
+                    revision with its author, date and edit summary
+Votes.xml           read and counted: the public dump's votes name no
+                    voter, so scores come from Posts.xml
+Badges.xml          read and counted: Practica has no badges
+==================  =====================================================
+
+Every file is read twice, streamed through expat (memory holds one
+chunk of rows): first a check of the whole dump (well-formed, the right
+root element, ids and dates where they must be), so bad input stops the
+import before anything is written, naming the file and line; then the
+load, in batches of ``batch_size`` rows, one transaction each, with
+``bulk_create``. Each imported record leaves an :class:`ImportKey` in
+the same transaction, so a run killed midway leaves whole records only,
+and the next run skips what exists and finishes the rest: the result is
+the same as one uninterrupted run. References read before their target
+(an accepted answer) and the counters are settled at the end, from the
+rows themselves, which is idempotent too.
+"""
+
+import time
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from django.contrib.auth.hashers import make_password
+from django.contrib.contenttypes.models import ContentType
+from django.db import transaction
+from django.db.models import Count, Max, OuterRef, Subquery
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+from django.utils.text import slugify
+
+from practica.accounts.models import User
+from practica.communities.models import Community, Membership, Role, Status
+from practica.conversations import importer
+from practica.conversations.models import (
+    Comment,
+    Conversation,
+    Kind,
+    Reply,
+    Revision,
+    State,
+    Tag,
+)
+from practica.core import text
+from practica.core.models import Activity
+from practica.transfer import markup
+from practica.transfer.dumps import (
+    DumpError,
+    Keys,
+    Progress,
+    Result,
+    maybe_moment,
+    maybe_number,
+    moment,
+    number,
+    xml_rows,
+)
+from practica.transfer.models import ImportKey
+from practica.transfer.services import UNCLAIMED_DOMAIN
+
+BATCH = 1000
+# file name → root element; all are needed (an export without one of
+# them is not a whole dump).
+FILES = {
+    "Users.xml": "users",
+    "Tags.xml": "tags",
+    "Posts.xml": "posts",
+    "Comments.xml": "comments",
+    "PostHistory.xml": "posthistory",
+    "Votes.xml": "votes",
+    "Badges.xml": "badges",
+}
+QUESTION, ANSWER, TAG_EXCERPT = 1, 2, 4
+# PostHistoryTypeId: initial, edit and rollback of title, body, tags.
+TITLE_TYPES, BODY_TYPES, TAG_TYPES = {1, 4, 7}, {2, 5, 8}, {3, 6, 9}
+HISTORY_TYPES = TITLE_TYPES | BODY_TYPES | TAG_TYPES
+MAX_COMMENT = 600
+
+
+def site_name(directory: Path) -> str:
+    """``bicycles.meta.stackexchange.com`` → ``bicycles-meta``."""
+    name = directory.resolve().name.lower()
+    for suffix in (".stackexchange.com", ".com", ".net"):
+        name = name.removesuffix(suffix)
+    return slugify(name.replace(".", "-"))[:40] or "site"
+
+
+def unclaimed_email(site: str, user_id: int) -> str:
+    return f"se-{site}-{user_id}@{UNCLAIMED_DOMAIN}"
+
+
+def check_directory(directory: Path) -> None:
+    """Refuse a directory that is not one Stack Exchange site's dump,
+    saying what it looks like instead."""
+    if not directory.is_dir():
+        raise DumpError(f"{directory} is not a directory.")
+    present = {p.name for p in directory.iterdir()}
+    if "Posts.xml" not in present:
+        inner = sorted(
+            p.name
+            for p in directory.iterdir()
+            if p.is_dir() and (p / "Posts.xml").exists()
+        )
+        if inner:
+            raise DumpError(
+                f"{directory} holds no Posts.xml, but {', '.join(inner)} "
+                "does: pass that site's folder."
+            )
+        hint = ""
+        if {"users.jsonl", "threads.jsonl"} & present:
+            hint = " It looks like a Q&A corpus: use practica import_corpus."
+        elif "practica.jsonl" in present:
+            hint = " It looks like a Practica export: use import practica."
+        elif {"posts.json", "topics.json"} & present:
+            hint = " It looks like a Discourse export: use import discourse."
+        raise DumpError(
+            f"{directory} is not a Stack Exchange dump: it has no "
+            f"Posts.xml (a dump has {', '.join(FILES)}).{hint}"
+        )
+    missing = [name for name in FILES if name not in present]
+    if missing:
+        raise DumpError(
+            f"{directory / missing[0]}: the file is missing; a Stack "
+            f"Exchange dump has {', '.join(FILES)}."
+        )
+
+
+def check(directory: Path, progress: Progress) -> dict[str, int]:
+    """Read the whole dump once without writing; rows per file.
+
+    Refuses what the load could not use, naming the file and line.
+    """
+    counts: dict[str, int] = {}
+    for name, root in FILES.items():
+        n = 0
+        for line, attrs in xml_rows(directory / name, root):
+            where = f"{name}:{line}"
+            number(attrs, "Id", where)
+            if name == "Users.xml":
+                moment(attrs, "CreationDate", where)
+            elif name == "Tags.xml":
+                if not attrs.get("TagName"):
+                    raise DumpError(f"{where}: the TagName is missing.")
+            elif name == "Posts.xml":
+                kind = number(attrs, "PostTypeId", where)
+                moment(attrs, "CreationDate", where)
+                if kind == QUESTION and not attrs.get("Title", "").strip():
+                    raise DumpError(f"{where}: a question without a Title.")
+                if kind == ANSWER:
+                    number(attrs, "ParentId", where)
+            elif name in ("Comments.xml", "PostHistory.xml"):
+                number(attrs, "PostId", where)
+                moment(attrs, "CreationDate", where)
+                if name == "PostHistory.xml":
+                    number(attrs, "PostHistoryTypeId", where)
+            n += 1
+        counts[name] = n
+        progress("check", 1)
+    return counts
+
+
+def _tag_names(raw: str) -> list[str]:
+    """``<bug><discussion>`` (older dumps) or ``|bug|discussion|``."""
+    raw = raw.strip()
+    if not raw:
+        return []
+    if raw.startswith("<"):
+        parts = raw[1:-1].split("><")
+    else:
+        parts = raw.strip("|").split("|")
+    return [p for p in dict.fromkeys(p.strip() for p in parts) if p]
+
+
+def _line(raw: str, max_length: int) -> str:
+    value = text.clean_line(
+        raw[: max_length * 4],
+        field="text",
+        max_length=max_length * 4,
+        required=False,
+    )
+    return value[:max_length].strip()
+
+
+def _markdown(raw: str) -> str:
+    return text.clean_markdown(
+        markup.to_markdown(raw), field="body", max_length=10**9
+    )
+
+
+@dataclass
+class _State:
+    """A post's latest revision while PostHistory streams by."""
+
+    number: int
+    title: str
+    body: str
+
+
+@dataclass
+class _Group:
+    """PostHistory rows of one edit (one RevisionGUID)."""
+
+    key: str
+    post: int
+    line: int
+    when: datetime
+    user: int | None
+    title: str | None = None
+    body: str | None = None
+    tags: bool = False
+    comment: str = ""
+    types: set[int] = field(default_factory=set)
+
+
+class StackExchangeImport:
+    def __init__(
+        self,
+        directory: Path,
+        *,
+        community: Community,
+        site: str,
+        result: Result,
+        batch_size: int,
+        progress: Progress,
+        rerender: bool,
+    ) -> None:
+        self.directory = directory
+        self.community = community
+        self.site = site
+        self.people = Keys(f"se:{site}")
+        self.keys = Keys(f"se:{site}:c{community.pk}")
+        self.result = result
+        self.batch_size = batch_size
+        self.progress = progress
+        self.rerender = rerender
+        self.tags: dict[str, int] = dict(
+            Tag.objects.filter(community=community).values_list("slug", "pk")
+        )
+        self.excerpts: dict[int, str] = {}  # excerpt post id → tag slug
+        self.conversation_type = ContentType.objects.get_for_model(
+            Conversation
+        )
+
+    # --- helpers -------------------------------------------------------
+
+    def rows(self, name: str) -> Any:
+        return xml_rows(self.directory / name, FILES[name])
+
+    def batches(self, name: str) -> Any:
+        batch: list[tuple[str, dict[str, str]]] = []
+        for line, attrs in self.rows(name):
+            batch.append((f"{name}:{line}", attrs))
+            if len(batch) >= self.batch_size:
+                yield batch
+                batch = []
+        if batch:
+            yield batch
+
+    def html(self, raw: str, markdown: str) -> str:
+        if self.rerender:
+            return text.render_markdown(markdown)
+        return markup.safe_html(raw)
+
+    def authors(self, ids: set[int | None]) -> dict[str, int]:
+        return self.people.find("user", ids)
+
+    # --- Users.xml -----------------------------------------------------
+
+    def users(self) -> None:
+        unusable = make_password(None)
+        for batch in self.batches("Users.xml"):
+            known = self.authors({number(a, "Id", w) for w, a in batch})
+            fresh: list[tuple[int, User]] = []
+            joined: dict[str, datetime] = {}
+            for where, attrs in batch:
+                uid = number(attrs, "Id", where)
+                joined[str(uid)] = moment(attrs, "CreationDate", where)
+                if str(uid) in known:
+                    continue
+                about = attrs.get("AboutMe", "")
+                intro = _markdown(about) if about else ""
+                name = _line(attrs.get("DisplayName", ""), 100)
+                fresh.append(
+                    (
+                        uid,
+                        User(
+                            email=unclaimed_email(self.site, uid),
+                            display_name=name or f"User {uid}",
+                            password=unusable,
+                            date_joined=joined[str(uid)],
+                            location=_line(attrs.get("Location", ""), 100),
+                            introduction=intro,
+                            introduction_html=(
+                                self.html(about, intro) if intro else ""
+                            ),
+                        ),
+                    )
+                )
+            self.result.skip("people", len(batch) - len(fresh))
+            with transaction.atomic():
+                known.update(self._write_users(fresh))
+                self._memberships(
+                    {pk: joined[uid] for uid, pk in known.items()}
+                )
+            self.progress("people", len(batch))
+
+    def _write_users(self, fresh: list[tuple[int, User]]) -> dict[str, int]:
+        """Accounts for people not imported yet; their ids by SE id."""
+        if not fresh:
+            return {}
+        # An address taken already (the same dump imported by hand) is
+        # that person.
+        emails = [u.email for _, u in fresh]
+        taken = dict(
+            User.objects.filter(email__in=emails).values_list("email", "pk")
+        )
+        new = [u for _, u in fresh if u.email not in taken]
+        importer.fast_insert(new)
+        for u in new:
+            taken[u.email] = u.pk
+        pairs = [(uid, taken[u.email]) for uid, u in fresh]
+        self.people.add("user", pairs)
+        self.result.add("people", len(new))
+        return {str(uid): pk for uid, pk in pairs}
+
+    def _memberships(self, joined: dict[int, datetime]) -> None:
+        """Active memberships for these people where they have none
+        (people already imported for another community join this one)."""
+        members = set(
+            Membership.objects.filter(
+                community=self.community, user_id__in=list(joined)
+            ).values_list("user_id", flat=True)
+        )
+        rows = [
+            Membership(
+                user_id=pk,
+                community=self.community,
+                role=Role.MEMBER,
+                status=Status.ACTIVE,
+                joined_at=when,
+                created_at=when,
+                updated_at=when,
+            )
+            for pk, when in joined.items()
+            if pk not in members
+        ]
+        importer.fast_insert(rows)
+        self.result.add("memberships", len(rows))
+
+    # --- Tags.xml ------------------------------------------------------
+
+    def tag_list(self) -> None:
+        missing: list[Tag] = []
+        for where, attrs in (
+            (f"Tags.xml:{line}", a) for line, a in self.rows("Tags.xml")
+        ):
+            name = _line(attrs.get("TagName", ""), 40)
+            slug = slugify(name)[:40]
+            if not slug:
+                raise DumpError(f"{where}: the tag name {name!r} is empty.")
+            excerpt = maybe_number(attrs, "ExcerptPostId", where)
+            if excerpt is not None:
+                self.excerpts[excerpt] = slug
+            if slug not in self.tags:
+                self.tags[slug] = 0
+                missing.append(
+                    Tag(community=self.community, name=name, slug=slug)
+                )
+            self.progress("tags", 1)
+        if missing:
+            Tag.objects.bulk_create(missing)
+            self.tags.update({t.slug: t.pk for t in missing})
+            self.result.add("tags", len(missing))
+
+    def _tag_ids(self, names: list[str]) -> list[tuple[int, str]]:
+        found, missing = [], []
+        for raw in names:
+            name = _line(raw, 40)
+            slug = slugify(name)[:40]
+            if slug and slug not in self.tags:
+                self.tags[slug] = 0
+                missing.append(
+                    Tag(community=self.community, name=name, slug=slug)
+                )
+            if slug:
+                found.append((slug, name))
+        if missing:
+            Tag.objects.bulk_create(missing)
+            self.tags.update({t.slug: t.pk for t in missing})
+            self.result.add("tags", len(missing))
+        return [(self.tags[s], n) for s, n in found]
+
+    # --- Posts.xml -----------------------------------------------------
+
+    def questions(self) -> None:
+        for batch in self.batches("Posts.xml"):
+            mine = [(w, a) for w, a in batch if a.get("PostTypeId") == "1"]
+            self._excerpts(batch)
+            done = self.keys.find("question", (a["Id"] for _, a in mine))
+            todo = [(w, a) for w, a in mine if a["Id"] not in done]
+            self.result.skip("questions", len(mine) - len(todo))
+            if todo:
+                with transaction.atomic():
+                    self._write_questions(todo)
+            self.progress("questions", len(batch))
+
+    def _excerpts(self, batch: list[tuple[str, dict[str, str]]]) -> None:
+        changed: list[Tag] = []
+        for _, attrs in batch:
+            if attrs.get("PostTypeId") != str(TAG_EXCERPT):
+                continue
+            slug = self.excerpts.get(int(attrs["Id"]))
+            if slug is None:
+                continue
+            description = markup.plain(attrs.get("Body", ""))[:300]
+            changed.append(Tag(pk=self.tags[slug], description=description))
+        if changed:
+            Tag.objects.bulk_update(changed, ["description"])
+
+    def _write_questions(self, todo: list[tuple[str, dict[str, str]]]) -> None:
+        people = self.authors(
+            {maybe_number(a, "OwnerUserId", w) for w, a in todo}
+        )
+        conversations: list[Conversation] = []
+        links: list[list[int]] = []
+        accepted: dict[str, str] = {}
+        for where, a in todo:
+            raw = a.get("Body", "")
+            body = _markdown(raw)
+            created = moment(a, "CreationDate", where)
+            last = maybe_moment(a, "LastActivityDate", where)
+            edited = maybe_moment(a, "LastEditDate", where)
+            closed = maybe_moment(a, "ClosedDate", where)
+            tagged = self._tag_ids(_tag_names(a.get("Tags", "")))
+            title = _line(a.get("Title", ""), 200)
+            if not title:
+                raise DumpError(f"{where}: a question without a Title.")
+            conversations.append(
+                Conversation(
+                    community=self.community,
+                    kind=Kind.QUESTION,
+                    author_id=people.get(a.get("OwnerUserId", "")),
+                    title=title,
+                    body=body,
+                    body_html=self.html(raw, body),
+                    tag_names=[name for _, name in tagged],
+                    state=State.CLOSED if closed else State.OPEN,
+                    state_reason=(
+                        f"Closed on Stack Exchange on {closed:%Y-%m-%d}."
+                        if closed
+                        else ""
+                    ),
+                    score=maybe_number(a, "Score", where) or 0,
+                    view_count=max(
+                        0, maybe_number(a, "ViewCount", where) or 0
+                    ),
+                    last_activity_at=max(created, last or created),
+                    edited_at=edited,
+                    created_at=created,
+                    updated_at=edited or created,
+                    import_key=f"se:{self.site}:{a['Id']}"[:64],
+                )
+            )
+            links.append([pk for pk, _ in tagged])
+            if a.get("AcceptedAnswerId"):
+                accepted[a["Id"]] = a["AcceptedAnswerId"]
+        importer.fast_insert(conversations)
+        through = Conversation.tags.through
+        importer.fast_insert(
+            [
+                through(conversation_id=c.pk, tag_id=tag)
+                for c, tags in zip(conversations, links, strict=True)
+                for tag in dict.fromkeys(tags)
+            ]
+        )
+        self.keys.add(
+            "question",
+            [
+                (a["Id"], c.pk)
+                for (_, a), c in zip(todo, conversations, strict=True)
+            ],
+            pending=accepted,
+        )
+        importer.fast_insert(
+            [
+                Activity(
+                    actor_id=c.author_id,
+                    verb="question.created",
+                    target_type=self.conversation_type,
+                    target_id=c.pk,
+                    community_id=self.community.pk,
+                    summary=c.title[:300],
+                    data={"imported": c.import_key},
+                    created_at=c.created_at,
+                )
+                for c in conversations
+            ]
+        )
+        self.result.add("questions", len(conversations))
+        self.result.add("activity", len(conversations))
+
+    def answers(self) -> None:
+        for batch in self.batches("Posts.xml"):
+            mine = [(w, a) for w, a in batch if a.get("PostTypeId") == "2"]
+            other = sum(
+                1
+                for _, a in batch
+                if a.get("PostTypeId") not in ("1", "2", str(TAG_EXCERPT))
+            )
+            if other:
+                self.result.read["other posts"] = (
+                    self.result.read.get("other posts", 0) + other
+                )
+            done = self.keys.find("answer", (a["Id"] for _, a in mine))
+            todo = [(w, a) for w, a in mine if a["Id"] not in done]
+            self.result.skip("answers", len(mine) - len(todo))
+            if todo:
+                with transaction.atomic():
+                    self._write_answers(todo)
+            self.progress("answers", len(batch))
+
+    def _write_answers(self, todo: list[tuple[str, dict[str, str]]]) -> None:
+        people = self.authors(
+            {maybe_number(a, "OwnerUserId", w) for w, a in todo}
+        )
+        parents = self.keys.find("question", (a["ParentId"] for _, a in todo))
+        replies: list[Reply] = []
+        keys: list[str] = []
+        for where, a in todo:
+            conversation = parents.get(a["ParentId"])
+            if conversation is None:
+                # The question was deleted before the dump was taken.
+                self.result.skip("answers")
+                continue
+            raw = a.get("Body", "")
+            body = _markdown(raw)
+            if not body:
+                self.result.skip("answers")
+                continue
+            created = moment(a, "CreationDate", where)
+            edited = maybe_moment(a, "LastEditDate", where)
+            author = people.get(a.get("OwnerUserId", ""))
+            replies.append(
+                Reply(
+                    conversation_id=conversation,
+                    author_id=author,
+                    body=body,
+                    body_html=self.html(raw, body),
+                    from_practice=True,
+                    score=maybe_number(a, "Score", where) or 0,
+                    edited_at=edited,
+                    digest=importer.digest(author, body),
+                    created_at=created,
+                    updated_at=edited or created,
+                )
+            )
+            keys.append(a["Id"])
+        importer.fast_insert(replies)
+        self.keys.add(
+            "answer", [(k, r.pk) for k, r in zip(keys, replies, strict=True)]
+        )
+        self.result.add("answers", len(replies))
+
+    # --- Comments.xml --------------------------------------------------
+
+    def comments(self) -> None:
+        for batch in self.batches("Comments.xml"):
+            done = self.keys.find("comment", (a["Id"] for _, a in batch))
+            todo = [(w, a) for w, a in batch if a["Id"] not in done]
+            self.result.skip("comments", len(batch) - len(todo))
+            if todo:
+                with transaction.atomic():
+                    self._write_comments(todo)
+            self.progress("comments", len(batch))
+
+    def _posts(self, ids: set[str]) -> dict[str, tuple[int, int | None]]:
+        """SE post id → (conversation, reply or None)."""
+        found = self.keys.kinds(("question", "answer"), ids)
+        answers = {t for kind, t in found.values() if kind == "answer"}
+        parent = dict(
+            Reply.objects.filter(pk__in=answers).values_list(
+                "pk", "conversation_id"
+            )
+        )
+        posts: dict[str, tuple[int, int | None]] = {}
+        for key, (kind, target) in found.items():
+            if kind == "question":
+                posts[key] = (target, None)
+            elif target in parent:
+                posts[key] = (parent[target], target)
+        return posts
+
+    def _write_comments(self, todo: list[tuple[str, dict[str, str]]]) -> None:
+        people = self.authors({maybe_number(a, "UserId", w) for w, a in todo})
+        posts = self._posts({a["PostId"] for _, a in todo})
+        comments: list[Comment] = []
+        keys: list[str] = []
+        for where, a in todo:
+            post = posts.get(a["PostId"])
+            body = text.clean_markdown(
+                a.get("Text", ""), field="text", max_length=10**6
+            )[:MAX_COMMENT]
+            if post is None or not body:
+                self.result.skip("comments")
+                continue
+            comments.append(
+                Comment(
+                    conversation_id=post[0],
+                    reply_id=post[1],
+                    author_id=people.get(a.get("UserId", "")),
+                    body=body,
+                    body_html=markup.render_short(body),
+                    created_at=moment(a, "CreationDate", where),
+                )
+            )
+            keys.append(a["Id"])
+        importer.fast_insert(comments)
+        self.keys.add(
+            "comment", [(k, c.pk) for k, c in zip(keys, comments, strict=True)]
+        )
+        self.result.add("comments", len(comments))
+
+    # --- PostHistory.xml -------------------------------------------------
+
+    def history(self) -> None:
+        batch: list[_Group] = []
+        current: _Group | None = None
+        for line, attrs in self.rows("PostHistory.xml"):
+            where = f"PostHistory.xml:{line}"
+            kind = number(attrs, "PostHistoryTypeId", where)
+            self.progress("history", 1)
+            if kind not in HISTORY_TYPES:
+                continue
+            guid = attrs.get("RevisionGUID") or f"row{attrs['Id']}"
+            post = number(attrs, "PostId", where)
+            if current is None or current.key != guid or current.post != post:
+                if current is not None:
+                    batch.append(current)
+                    if len(batch) >= self.batch_size:
+                        self._history_batch(batch)
+                        batch = []
+                when = moment(attrs, "CreationDate", where)
+                current = _Group(
+                    key=guid,
+                    post=post,
+                    line=line,
+                    when=when,
+                    user=maybe_number(attrs, "UserId", where),
+                )
+            current.types.add(kind)
+            value = attrs.get("Text", "")
+            if kind in TITLE_TYPES:
+                current.title = value
+            elif kind in BODY_TYPES:
+                current.body = value
+            else:
+                current.tags = True
+            if attrs.get("Comment") and not current.comment:
+                current.comment = attrs["Comment"]
+        if current is not None:
+            batch.append(current)
+        if batch:
+            self._history_batch(batch)
+
+    def _history_batch(self, batch: list[_Group]) -> None:
+        keys = [f"{g.post}:{g.key}" for g in batch]
+        done = self.keys.find("revision", keys)
+        todo = [g for g, k in zip(batch, keys, strict=True) if k not in done]
+        self.result.skip("revisions", len(batch) - len(todo))
+        if todo:
+            with transaction.atomic():
+                self._write_history(todo)
+
+    def _latest(
+        self, posts: dict[str, tuple[int, int | None]]
+    ) -> dict[tuple[int, int | None], _State]:
+        conversations = {c for c, _ in posts.values()}
+        wanted = set(posts.values())
+        numbers = {
+            (c, r): n
+            for c, r, n in Revision.objects.filter(
+                conversation_id__in=conversations
+            )
+            .values("conversation_id", "reply_id")
+            .annotate(n=Max("number"))
+            .values_list("conversation_id", "reply_id", "n")
+            if (c, r) in wanted
+        }
+        states: dict[tuple[int, int | None], _State] = {}
+        if not numbers:
+            return states
+        for c, r, n, title, body in Revision.objects.filter(
+            conversation_id__in={c for c, _ in numbers},
+            number__in=set(numbers.values()),
+        ).values_list(
+            "conversation_id", "reply_id", "number", "title", "body"
+        ):
+            if numbers.get((c, r)) == n:
+                states[(c, r)] = _State(n, title, body)
+        return states
+
+    def _write_history(self, todo: list[_Group]) -> None:
+        posts = self._posts({str(g.post) for g in todo})
+        people = self.authors({g.user for g in todo})
+        states = self._latest(posts)
+        revisions: list[Revision] = []
+        keys: list[str] = []
+        for g in todo:
+            post = posts.get(str(g.post))
+            if post is None:
+                # A tag wiki, or a post deleted before the dump.
+                self.result.skip("revisions")
+                continue
+            state = states.get(post) or _State(0, "", "")
+            title = _line(g.title, 200) if g.title is not None else state.title
+            body = (
+                text.clean_markdown(g.body, field="body", max_length=10**9)
+                if g.body is not None
+                else state.body
+            )
+            state = _State(
+                state.number + 1, title if post[1] is None else "", body
+            )
+            states[post] = state
+            revisions.append(
+                Revision(
+                    conversation_id=post[0],
+                    reply_id=post[1],
+                    number=state.number,
+                    author_id=people.get(str(g.user)),
+                    title=state.title,
+                    body=state.body,
+                    message=_line(g.comment, 200) or _message(g, state.number),
+                    created_at=g.when,
+                )
+            )
+            keys.append(f"{g.post}:{g.key}")
+        importer.fast_insert(revisions)
+        self.keys.add(
+            "revision",
+            [(k, r.pk) for k, r in zip(keys, revisions, strict=True)],
+        )
+        self.result.add("revisions", len(revisions))
+
+    # --- the end -------------------------------------------------------
+
+    def finish(self) -> None:
+        """Accepted answers, the latest revisions, revision 1 where the
+        history had none, and every counter: from the rows, so running
+        it twice gives the same."""
+        with transaction.atomic():
+            self._accepted()
+            self._current_revisions()
+            _recount_conversations(self.community)
+            importer.recount(self.community)
+
+    def _accepted(self) -> None:
+        rows = list(
+            ImportKey.objects.filter(source=self.keys.source, kind="question")
+            .exclude(pending="")
+            .values_list("target_id", "pending")
+        )
+        for start in range(0, len(rows), self.batch_size):
+            chunk = rows[start : start + self.batch_size]
+            answers = self.keys.find("answer", (p for _, p in chunk))
+            replies = dict(
+                Reply.objects.filter(pk__in=answers.values()).values_list(
+                    "pk", "conversation_id"
+                )
+            )
+            changed = []
+            for conversation, answer in chunk:
+                reply = answers.get(answer)
+                if reply is not None and replies.get(reply) == conversation:
+                    changed.append(
+                        Conversation(pk=conversation, accepted_reply_id=reply)
+                    )
+            Conversation.objects.bulk_update(changed, ["accepted_reply_id"])
+
+    def _current_revisions(self) -> None:
+        # The newest revision holds the text as it is now (in Practica's
+        # Markdown; older ones keep the author's Stack Exchange Markdown),
+        # so the next edit's diff shows only that edit.
+        community = self.community
+        now = timezone.now()
+        questions = Conversation.objects.filter(
+            community=community, import_key__startswith=f"se:{self.site}:"
+        )
+        no_history = questions.exclude(
+            pk__in=Revision.objects.filter(
+                conversation__in=questions, reply__isnull=True
+            ).values("conversation_id")
+        ).values_list("pk", "author_id", "title", "body", "created_at")
+        importer.fast_insert(
+            [
+                Revision(
+                    conversation_id=pk,
+                    number=1,
+                    author_id=author,
+                    title=title,
+                    body=body,
+                    message="Imported",
+                    created_at=created or now,
+                )
+                for pk, author, title, body, created in no_history
+            ]
+        )
+        answers = Reply.objects.filter(conversation__in=questions)
+        bare = answers.exclude(
+            pk__in=Revision.objects.filter(
+                conversation__in=questions, reply__isnull=False
+            ).values("reply_id")
+        ).values_list(
+            "pk", "conversation_id", "author_id", "body", "created_at"
+        )
+        importer.fast_insert(
+            [
+                Revision(
+                    conversation_id=c,
+                    reply_id=pk,
+                    number=1,
+                    author_id=author,
+                    title="",
+                    body=body,
+                    message="Imported",
+                    created_at=created or now,
+                )
+                for pk, c, author, body, created in bare
+            ]
+        )
+        newest = (
+            Revision.objects.filter(
+                conversation_id=OuterRef("conversation_id"),
+                reply_id=OuterRef("reply_id"),
+            )
+            .order_by("-number")
+            .values("pk")[:1]
+        )
+        newest_question = (
+            Revision.objects.filter(
+                conversation_id=OuterRef("conversation_id"),
+                reply__isnull=True,
+            )
+            .order_by("-number")
+            .values("pk")[:1]
+        )
+        Revision.objects.filter(
+            reply__isnull=True,
+            conversation__in=questions,
+            pk=Subquery(newest_question),
+        ).update(
+            title=Subquery(
+                Conversation.objects.filter(
+                    pk=OuterRef("conversation_id")
+                ).values("title")[:1]
+            ),
+            body=Subquery(
+                Conversation.objects.filter(
+                    pk=OuterRef("conversation_id")
+                ).values("body")[:1]
+            ),
+        )
+        Revision.objects.filter(
+            reply__isnull=False,
+            conversation__in=questions,
+            pk=Subquery(newest),
+        ).update(
+            body=Subquery(
+                Reply.objects.filter(pk=OuterRef("reply_id")).values("body")[
+                    :1
+                ]
+            )
+        )
+
+
+def _message(g: _Group, n: int) -> str:
+    if n == 1:
+        return "Posted on Stack Exchange"
+    if g.types & {7, 8, 9}:
+        return "Rolled back"
+    return "Edited"
+
+
+def _recount_conversations(community: Community) -> None:
+    """Answers and comments per question and per answer, from the rows."""
+    Reply.objects.filter(conversation__community=community).update(
+        comment_count=Coalesce(
+            Subquery(
+                Comment.objects.filter(reply_id=OuterRef("pk"))
+                .values("reply_id")
+                .annotate(n=Count("pk"))
+                .values("n")
+            ),
+            0,
+        )
+    )
+    Conversation.objects.filter(community=community).update(
+        reply_count=Coalesce(
+            Subquery(
+                Reply.objects.filter(conversation_id=OuterRef("pk"))
+                .values("conversation_id")
+                .annotate(n=Count("pk"))
+                .values("n")
+            ),
+            0,
+        ),
+        comment_count=Coalesce(
+            Subquery(
+                Comment.objects.filter(conversation_id=OuterRef("pk"))
+                .values("conversation_id")
+                .annotate(n=Count("pk"))
+                .values("n")
+            ),
+            0,
+        ),
+    )
+
+
+def _tally(directory: Path, name: str, key: str) -> dict[str, int]:
+    found: dict[str, int] = defaultdict(int)
+    for _line_no, attrs in xml_rows(directory / name, FILES[name]):
+        found[attrs.get(key, "")] += 1
+    return dict(found)
+
+
+VOTE_TYPES = {"2": "up", "3": "down", "1": "accepted", "5": "favourite"}
+
+
+def import_stackexchange(
+    directory: Path | str,
+    *,
+    community: str,
+    name: str = "",
+    site: str = "",
+    batch_size: int = BATCH,
+    index: bool = True,
+    rerender: bool = False,
+    progress: Progress | None = None,
+    counts: dict[str, int] | None = None,
+) -> Result:
+    """Import one Stack Exchange site's dump into the community
+    ``community`` (a slug; created public and open when missing).
+
+    Safe to run again and to run after a run that was killed: what is
+    there is skipped, what is missing is added. Refuses a directory that
+    is not a dump, a missing file, malformed XML and rows without the
+    ids and dates they need, naming the file and line, before writing
+    anything.
+    """
+    directory = Path(directory)
+    step = progress or (lambda _phase, _n: None)
+    started = time.perf_counter()
+    check_directory(directory)
+    read = counts if counts is not None else check(directory, step)
+    site = slugify(site) if site else site_name(directory)
+    with importer.dates_as_given(
+        Membership, Conversation, Reply, Revision, Activity, Comment, ImportKey
+    ):
+        try:
+            target, created = importer.ensure_community(
+                community,
+                name,
+                f"Questions and answers imported from {directory.name}.",
+            )
+        except importer.CorpusError as exc:
+            raise DumpError(str(exc)) from exc
+        result = Result(community=target, community_created=created)
+        result.read.update(read)
+        job = StackExchangeImport(
+            directory,
+            community=target,
+            site=site,
+            result=result,
+            batch_size=batch_size,
+            progress=step,
+            rerender=rerender,
+        )
+        job.users()
+        job.tag_list()
+        begun = time.perf_counter()
+        job.questions()
+        job.answers()
+        result.posts_seconds = time.perf_counter() - begun
+        job.comments()
+        job.history()
+        job.finish()
+    votes = _tally(directory, "Votes.xml", "VoteTypeId")
+    result.notes.append(
+        "Votes.xml: "
+        + ", ".join(
+            f"{votes.get(k, 0):,} {label}" for k, label in VOTE_TYPES.items()
+        )
+        + " votes read; the dump does not say who voted, so scores come "
+        "from Posts.xml and no person's vote is recorded."
+    )
+    result.notes.append(
+        f"Badges.xml: {read.get('Badges.xml', 0):,} badges read; Practica "
+        "has no badges, so they are not imported."
+    )
+    if result.rows and index:
+        from practica.search import indexer
+
+        begun = time.perf_counter()
+        result.indexed = indexer.rebuild(lambda n: step("index", n))
+        result.index_seconds = time.perf_counter() - begun
+    elif index and not _index_built():
+        from practica.search import indexer
+
+        result.indexed = indexer.rebuild(lambda n: step("index", n))
+    result.seconds = time.perf_counter() - started
+    return result
+
+
+def _index_built() -> bool:
+    from practica.search import indexer
+
+    return indexer.built()
