@@ -94,8 +94,65 @@ def test_a_killed_reindex_leaves_the_index_usable_and_a_rerun_finishes(
     # ... so the indexer carries on from where it stood,
     run("indexer", once=True, settle=0)
     assert found(site, "gradle") == ["Gradle cache poisoning"]
-    # and a rerun starts over and finishes.
-    assert "Indexed 13 documents" in run("reindex")
+    # and a rerun resumes after the batch that committed (the
+    # conversations) and finishes; the bar counts what was done before.
+    state = IndexCursor.objects.get(name=indexer.CURSOR)
+    assert state.rebuild_from is not None
+    assert state.rebuild_at.startswith("conversation:")
+    output = run("reindex")
+    assert f"Resuming an interrupted rebuild after {state.rebuild_at}" in (
+        output
+    )
+    assert "Indexed 8 documents" in output  # 3 communities, 5 people
+    assert "13/13" in output
+    state.refresh_from_db()
+    assert (state.rebuild_from, state.rebuild_at) == (None, "")
+    assert state.last_activity_id >= cursor
+    assert found(site, "gradle") == ["Gradle cache poisoning"]
+    assert len(engine.stored_keys()) == 13
+
+
+def test_reindex_restart_starts_over(site, monkeypatch):
+    real = engine.write
+    calls = {"n": 0}
+
+    def dies_on_the_second_batch(*args, **kwargs):
+        calls["n"] += 1
+        if calls["n"] == 2:
+            raise KeyboardInterrupt
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(indexer.engine, "write", dies_on_the_second_batch)
+    with pytest.raises(KeyboardInterrupt):
+        run("reindex", verbosity=0)
+    monkeypatch.setattr(indexer.engine, "write", real)
+    assert indexer.unfinished()
+    output = run("reindex", restart=True)
+    assert "Resuming" not in output
+    assert "Indexed 12 documents" in output
+    assert indexer.unfinished() is None
+
+
+def test_an_interrupted_first_build_is_resumed_by_the_next_search(
+    site, settings, monkeypatch
+):
+    settings.SEARCH_INDEX_ON_READ = True
+    real = engine.write
+    calls = {"n": 0}
+
+    def dies_on_the_second_batch(*args, **kwargs):
+        calls["n"] += 1
+        if calls["n"] == 2:
+            raise KeyboardInterrupt
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(indexer.engine, "write", dies_on_the_second_batch)
+    with pytest.raises(KeyboardInterrupt):
+        found(site, "drift")
+    monkeypatch.setattr(indexer.engine, "write", real)
+    assert indexer.unfinished()
+    assert "Olga Outsider" in found(site, "Olga")
+    assert indexer.unfinished() is None
 
 
 def test_reindex_waits_for_another_indexer_then_gives_up(site):

@@ -93,6 +93,20 @@ def test_operators(site):
     name = site["asker"].display_name.split()[0]
     assert len(search(viewer, f"author:{name} type:question").hits) == 2
     assert search(viewer, "before:2000-01-01 terraform").hits == []
+    # One open side (tantivy refused an exclusive bound on it), both, and
+    # dates beyond what the engine stores.
+    assert search(viewer, "after:2999-01-01 is:question").hits == []
+    assert len(search(viewer, "after:0001-01-01 is:question").hits) == 2
+    assert len(search(viewer, "after:2000-01-01 terraform").hits) == 1
+    assert len(search(viewer, "after:2000-01-01 is:question").hits) == 2
+    assert (
+        len(
+            search(
+                viewer, "after:2000-01-01 before:2999-01-01 is:question"
+            ).hits
+        )
+        == 2
+    )
 
 
 @pytest.mark.parametrize(

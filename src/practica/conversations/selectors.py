@@ -37,6 +37,7 @@ from practica.conversations.models import (
 from practica.core import text
 from practica.core.models import Activity
 from practica.core.pagination import Page, keyset
+from practica.search import backends as search
 
 SORTS = {
     "newest": ("-created_at", "-id"),
@@ -47,7 +48,7 @@ SORTS = {
 LIST_FIELDS = (
     "id", "community_id", "kind", "author_id", "title", "tag_names",
     "state", "locked", "accepted_reply_id", "score", "reply_count",
-    "view_count", "last_activity_at", "created_at",
+    "view_count", "last_activity_at", "created_at", "version",
 )  # fmt: skip
 
 
@@ -72,9 +73,12 @@ def conversation_list(
     author: User | None = None,
     cursor: str | None = None,
     size: int | None = None,
+    stamps: bool = False,
 ) -> Page[Conversation]:
     """Conversations in one community (or every visible one), sorted and
-    filtered, a page at a time.
+    filtered, a page at a time. With ``stamps``, only what tells whether a
+    row's cached HTML is current (see ``_stamp_qs``); ``conversation_rows``
+    loads the rest for the rows that are not.
 
     Refuses an unknown sort or status with the choices.
     """
@@ -115,11 +119,40 @@ def conversation_list(
             )
         qs = qs.filter(statuses[status])
     return keyset(
-        _list_qs(qs),
+        _stamp_qs(qs) if stamps else _list_qs(qs),
         order=SORTS[sort],
         cursor=cursor,
         size=size or settings.PRACTICA_PAGE_SIZE,
     )
+
+
+STAMP_FIELDS = (
+    "id", "community_id", "version", "view_count", "score",
+    "last_activity_at", "created_at",
+)  # fmt: skip
+
+
+def _stamp_qs(qs: QuerySet[Conversation]) -> QuerySet[Conversation]:
+    """A list row's identity and versions (and the sort keys), with its
+    author's and community's names as plain values: a quarter of the
+    cost of the full rows (no related objects built)."""
+    return qs.only(*STAMP_FIELDS).annotate(
+        author_display=F("author__display_name"),
+        author_email=F("author__email"),
+        community_slug=F("community__slug"),
+        community_name=F("community__name"),
+    )
+
+
+def conversation_rows(
+    *, viewer: Any, ids: list[int]
+) -> dict[int, Conversation]:
+    """Full list rows (as conversation_list gives them) by id, only in
+    communities the viewer may see."""
+    qs = Conversation.objects.filter(
+        pk__in=ids, community__in=access.visible_communities(viewer)
+    )
+    return {c.pk: c for c in _list_qs(qs)}
 
 
 def conversation_get(*, viewer: Any, pk: int) -> Conversation:
@@ -134,6 +167,30 @@ def conversation_get(*, viewer: Any, pk: int) -> Conversation:
     if c is None or not access.can(viewer, "view", c.community):
         raise Http404("No such conversation.")
     return c
+
+
+HEAD_FIELDS = (
+    "id", "created_at", "community_id", "title", "accepted_reply_id",
+    "view_count", "version",
+    "community__id", "community__slug", "community__name",
+    "community__visibility",
+)  # fmt: skip
+
+
+def conversation_head(*, viewer: Any, pk: int) -> Conversation:
+    """Just enough of a conversation the viewer may see (404 otherwise)
+    to find its cached page: id, version, title, counters, community.
+    A fraction of conversation_get's cost; the question page's reader
+    path only."""
+    found = list(
+        Conversation.objects.select_related("community")
+        .only(*HEAD_FIELDS)
+        .filter(pk=pk)
+        .order_by()[:1]
+    )
+    if not found or not access.can(viewer, "view", found[0].community):
+        raise Http404("No such conversation.")
+    return found[0]
 
 
 def reply_get(*, viewer: Any, pk: int) -> Reply:
@@ -329,15 +386,29 @@ def who_to_ask(
 
     Ranks declared expertise in the question's tags (by level, verified
     counts more), endorsements, accepted answers in the same tags (halved
-    every 180 days) and availability to help. Never the asker, only
-    active members of the community. Four queries.
+    every 180 days) and availability to help. With a search engine
+    (``SEARCH_BACKEND`` tantivy or postgres) the same engine as the
+    search page also finds people by expertise (profiles whose skills,
+    job title or introduction match the question's words) and by the
+    answers they gave on similar questions of this community (accepted
+    or voted up). Never the asker, only active members of the
+    community. Four queries with the ``database`` backend, at most
+    seven (and the engine) otherwise.
     """
     access.require(viewer, "view", conversation.community)
     tags = list(conversation.tags.all())
-    if not tags:
-        return []
     skill_ids = {t.skill_id for t in tags if t.skill_id}
     slugs = {t.slug for t in tags}
+    about = " ".join([conversation.title, *(t.name for t in tags)])
+    known = search.evidence(
+        text=about,
+        tags=sorted(slugs),
+        community=conversation.community,
+        exclude=conversation.pk,
+    )
+    profiles, threads = known.people, known.threads
+    if not tags and not profiles and not threads:
+        return []
     members = set(
         Membership.objects.filter(
             community_id=conversation.community_id, status=Status.ACTIVE
@@ -345,13 +416,25 @@ def who_to_ask(
         .exclude(user=conversation.author)
         .values_list("user_id", flat=True)
     )
+    matched = {m.id: m for m in profiles if m.id in members}
     score: dict[int, float] = defaultdict(float)
     reasons: dict[int, list[str]] = defaultdict(list)
     for e in (
         Expertise.objects.filter(user_id__in=members)
-        .filter(Q(skill_id__in=skill_ids) | Q(skill__slug__in=slugs))
+        .filter(
+            Q(skill_id__in=skill_ids)
+            | Q(skill__slug__in=slugs)
+            | Q(user_id__in=matched)
+        )
         .select_related("skill")
     ):
+        on_topic = e.skill_id in skill_ids or e.skill.slug in slugs
+        if not on_topic and e.user_id in matched:
+            # The question's words name this skill (no tag needed).
+            named = {w.lower() for w in matched[e.user_id].words}
+            on_topic = bool(named & set(e.skill.name.lower().split()))
+        if not on_topic:
+            continue
         score[e.user_id] += e.level * (1.5 if e.is_verified else 1.0)
         score[e.user_id] += math.log1p(e.endorsement_count)
         words = f"{Level(e.level).label.lower()} in {e.skill.name}"
@@ -362,23 +445,35 @@ def who_to_ask(
         if e.endorsement_count:
             words += f", endorsed by {e.endorsement_count}"
         reasons[e.user_id].append(words)
+    for uid, m in matched.items():
+        if uid not in score and m.words:
+            # A profile that speaks of it, without a declared skill.
+            score[uid] += 1.0
+            reasons[uid].append(
+                "profile mentions " + ", ".join(m.words[:3]).lower()
+            )
     now = timezone.now()
+    since = now - timedelta(days=3 * 365)
     # One row per (accepted answer, matching tag): the tag names say what
     # the answers were about, not what the new question is about.
     answered: dict[int, dict[int, Any]] = defaultdict(dict)
     answered_tags: dict[int, set[str]] = defaultdict(set)
     for reply_id, author_id, created, tag_name in (
-        Reply.objects.filter(
-            conversation__community_id=conversation.community_id,
-            conversation__tags__slug__in=slugs,
-            author_id__in=members,
-            created_at__gte=now - timedelta(days=3 * 365),
+        (
+            Reply.objects.filter(
+                conversation__community_id=conversation.community_id,
+                conversation__tags__slug__in=slugs,
+                author_id__in=members,
+                created_at__gte=since,
+            )
+            .filter(conversation__accepted_reply=F("pk"))
+            .exclude(conversation=conversation)
+            .values_list(
+                "pk", "author_id", "created_at", "conversation__tags__name"
+            )
         )
-        .filter(conversation__accepted_reply=F("pk"))
-        .exclude(conversation=conversation)
-        .values_list(
-            "pk", "author_id", "created_at", "conversation__tags__name"
-        )
+        if slugs
+        else []
     ):
         answered[author_id][reply_id] = created
         answered_tags[author_id].add(tag_name)
@@ -391,6 +486,7 @@ def who_to_ask(
             f"{n} accepted answer{'s' if n > 1 else ''} on "
             + ", ".join(sorted(answered_tags[author_id]))
         )
+    _similar_answers(threads, members, answered, since, now, score, reasons)
     if not score:
         return []
     people = {
@@ -415,6 +511,62 @@ def who_to_ask(
         )
         for uid in ranked[:limit]
     ]
+
+
+def _similar_answers(
+    threads: list[Any],
+    members: set[int],
+    counted: dict[int, dict[int, Any]],
+    since: Any,
+    now: Any,
+    score: dict[int, float],
+    reasons: dict[int, list[str]],
+) -> None:
+    """Weigh the answers members gave on similar questions (found by the
+    search engine): accepted ones as much as an accepted answer in the
+    same tags, voted-up ones a third of that; each halved every 180
+    days. Answers already counted by tag are not counted twice."""
+    if not threads:
+        return
+    titles = {h.id: h.title for h in threads}
+    already = {pk for replies in counted.values() for pk in replies}
+    given: dict[int, list[tuple[bool, str]]] = defaultdict(list)
+    for reply_id, author_id, created, conversation_id, accepted_id in (
+        Reply.objects.filter(
+            conversation_id__in=titles,
+            author_id__in=members,
+            created_at__gte=since,
+        )
+        .filter(Q(conversation__accepted_reply=F("pk")) | Q(score__gt=0))
+        .values_list(
+            "pk",
+            "author_id",
+            "created_at",
+            "conversation_id",
+            "conversation__accepted_reply_id",
+        )
+    ):
+        if reply_id in already:
+            continue
+        accepted = accepted_id == reply_id
+        age = (now - created).total_seconds() / 86400
+        score[author_id] += (3 if accepted else 1) * 0.5 ** (
+            age / HALF_LIFE_DAYS
+        )
+        given[author_id].append((accepted, titles[conversation_id]))
+    for author_id, answers in given.items():
+        answers.sort(key=lambda a: not a[0])  # accepted ones first
+        accepted, title = answers[0]
+        if len(answers) == 1:
+            what = "accepted answer" if accepted else "answer"
+            reasons[author_id].append(
+                f"{what} on a similar question: \u201c{title}\u201d"
+            )
+        else:
+            reasons[author_id].append(
+                f"answered {len(answers)} similar questions, such as "
+                f"\u201c{title}\u201d"
+            )
 
 
 # --- for the conversation pages -------------------------------------------

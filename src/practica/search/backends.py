@@ -15,7 +15,6 @@ function (see docs/search.md).
 
 import re
 from dataclasses import dataclass, field
-from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
@@ -76,8 +75,11 @@ def _scope(viewer: Any, community: Any = None) -> tuple[list[int], dict]:
 
 
 def _fresh() -> None:
+    """In the embedded mode, catch up before reading: what was just
+    written is indexed at once; on PostgreSQL the cursor still waits
+    for the settle delay (see :func:`indexer.catch_up`)."""
     if settings.SEARCH_INDEX_ON_READ and indexer.pending():
-        indexer.catch_up(settle=timedelta(0))
+        indexer.catch_up(settle=indexer.on_read_settle(), eager=True)
 
 
 def search(
@@ -150,6 +152,51 @@ def query(
         for h in hits
         if h.community_id in names
     ]
+
+
+@dataclass
+class Evidence:
+    """What the engine knows about who could answer: people whose
+    profile matches, and similar threads (whose answers count)."""
+
+    people: list[engine.Match] = field(default_factory=list)
+    threads: list[engine.Hit] = field(default_factory=list)
+
+
+def evidence(
+    *,
+    text: str,
+    tags: list[str],
+    community: Community,
+    exclude: int = 0,
+    limit: int = 20,
+) -> Evidence:
+    """For "who to ask": people whose profile (skills, job title,
+    department, introduction) matches the words of ``text`` or who list
+    one of ``tags`` (skill slugs) as a skill, best first; and up to
+    ``limit`` questions and discussions of ``community`` similar to
+    ``text`` (any of its words), without the one numbered ``exclude``.
+
+    People are visible to every signed-in person, and the caller has
+    checked that the viewer may see the community; it narrows people to
+    its members. Nothing with the ``database`` backend (tests of other
+    apps), whose "who to ask" goes by tags alone.
+    """
+    if settings.SEARCH_BACKEND == "database":
+        return Evidence()
+    words = terms(text)
+    if not words and not tags:
+        return Evidence()
+    _fresh()
+    store = indexer.store()
+    people = store.people(words=words, tags=tags, limit=50)
+    threads = []
+    if words:
+        found = store.similar(
+            words=words, community_ids=[community.pk], limit=limit + 1
+        )
+        threads = [h for h in found if h.id != exclude][:limit]
+    return Evidence(people=people, threads=threads)
 
 
 def _database(words: list[str], ids: list[int], limit: int) -> list[Hit]:

@@ -216,9 +216,35 @@ def count() -> int:
     return sum(qs.count() for _, qs in _sources())
 
 
-def all_keys() -> Iterable[list[str]]:
-    """Every indexable key, in batches of 500, for a full rebuild."""
-    for kind, qs in _sources():
+def _split(key: str) -> tuple[int, int]:
+    """A key's place in the rebuild order: its kind's rank and its id."""
+    kind, _, pk = key.partition(":")
+    kinds = [name for name, _ in _sources()]
+    return (kinds.index(kind) if kind in kinds else len(kinds), int(pk))
+
+
+def count_through(key: str) -> int:
+    """How many documents come up to and including ``key`` in the
+    rebuild order (for a resumed rebuild's progress bar)."""
+    rank, pk = _split(key)
+    total = 0
+    for i, (_, qs) in enumerate(_sources()):
+        if i < rank:
+            total += qs.count()
+        elif i == rank:
+            total += qs.filter(pk__lte=pk).count()
+    return total
+
+
+def all_keys(after: str | None = None) -> Iterable[list[str]]:
+    """Every indexable key, in batches of 500, for a full rebuild: kind
+    by kind, by id; with ``after``, only the keys that follow it."""
+    rank, last = _split(after) if after else (-1, 0)
+    for i, (kind, qs) in enumerate(_sources()):
+        if i < rank:
+            continue
+        if i == rank:
+            qs = qs.filter(pk__gt=last)
         batch: list[str] = []
         for pk in qs.order_by("pk").values_list("pk", flat=True).iterator():
             batch.append(f"{kind}:{pk}")

@@ -6,9 +6,11 @@ document is indexed, so the permission filter is part of the query and
 counts, facets and snippets never see what the viewer may not.
 """
 
+import html
+import re
 import threading
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, time
+from datetime import UTC, date, datetime, time
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +25,7 @@ TEXT = "practica"
 NAME = "practica_name"
 DEFAULT_FIELDS = ["title", "body"]
 BOOSTS = {"title": 2.5, "body": 1.0}
+_MARK = re.compile(r"<b>(.*?)</b>", re.DOTALL)
 _lock = threading.Lock()
 _indexes: dict[str, tv.Index] = {}
 
@@ -170,8 +173,17 @@ def _term(field_name: str, value: Any) -> tv.Query:
     return tv.Query.term_query(index().schema, field_name, value)
 
 
+# The dates tantivy can index (nanoseconds in an i64); a query's dates
+# are kept within them, so "before:2999-01-01" means "ever".
+_FIRST_DAY, _LAST_DAY = date(1678, 1, 1), date(2262, 1, 1)
+
+
 def _day(d: Any) -> datetime:
     return datetime.combine(d, time.min, tzinfo=UTC)
+
+
+def _within(d: date) -> datetime:
+    return _day(min(max(d, _FIRST_DAY), _LAST_DAY))
 
 
 def _text_query(
@@ -285,23 +297,28 @@ def search(
                 schema,
                 "created",
                 tv.FieldType.Date,
-                lower_bound=_day(parsed.after) if parsed.after else None,
-                upper_bound=_day(parsed.before) if parsed.before else None,
-                include_upper=False,
+                lower_bound=_within(parsed.after) if parsed.after else None,
+                upper_bound=(
+                    _within(parsed.before) if parsed.before else None
+                ),
+                # tantivy refuses an exclusive bound on an open side.
+                include_upper=not parsed.before,
             )
         )
     must += [(tv.Occur.Must, f) for f in filters]
     query = tv.Query.boolean_query(must)
     searcher = idx.searcher()
     ordered = sort == "newest" or text is None  # by date, not score
+    # With facets, the total is the sum of the type facet (every document
+    # has one type), so the top hits need no count: counting alongside
+    # would score every match and lose the engine's top-k pruning.
+    options: dict[str, Any] = {"count": not facets, "offset": offset}
     if ordered:
-        found = searcher.search(
-            query, limit, count=True, order_by_field="created", offset=offset
-        )
-    else:
-        found = searcher.search(query, limit, count=True, offset=offset)
+        options["order_by_field"] = "created"
+    found = searcher.search(query, limit, **options)
     # Snippets mark the words searched for: in the body, and in the best
-    # answer (its own field, so it needs the same words asked of it).
+    # answer (its own field, so it needs the same words asked of it); the
+    # best answer is shown for solved questions only.
     body_snippets = answer_snippets = None
     marks = _text_query(idx, parsed, highlight=True)
     answer_marks = _text_query(idx, parsed, ["answer"], highlight=True)
@@ -316,31 +333,35 @@ def search(
     for score, address in found.hits:
         doc = searcher.doc(address)
         d = doc.to_dict()
+        kind, solved = d["type"][0], bool(d["solved"][0])
+        best = kind == "question" and solved
         snippet = answer = ""
         if body_snippets is not None and answer_snippets is not None:
             snippet = body_snippets.snippet_from_doc(doc).to_html()
-            answer = answer_snippets.snippet_from_doc(doc).to_html()
+            if best:
+                answer = answer_snippets.snippet_from_doc(doc).to_html()
         if not snippet:
             snippet = _escape(d.get("body", [""])[0][:240])
-        if not answer:
+        if not answer and best:
             answer = _escape(d.get("answer", [""])[0][:240])
         created = d.get("created", [None])[0]
         hits.append(
             Hit(
-                type=d["type"][0],
+                type=kind,
                 id=d["id"][0],
                 community_id=d["community"][0],
                 title=d["title"][0],
                 snippet_html=snippet,
                 answer_html=answer,
                 tags=d.get("tags", []),
-                solved=bool(d["solved"][0]),
+                solved=solved,
                 replies=d["replies"][0],
                 created=created,
                 score=0.0 if ordered else float(score),
             )
         )
     counts: dict[str, dict[str, int]] = {}
+    total = int(getattr(found, "count", 0) or 0)
     if facets:
         agg = searcher.aggregate(
             query,
@@ -357,9 +378,8 @@ def search(
             }
             for name in ("type", "tags", "community")
         }
-    return Result(
-        hits=hits, total=int(getattr(found, "count", 0) or 0), facets=counts
-    )
+        total = sum(counts["type"].values())
+    return Result(hits=hits, total=total, facets=counts)
 
 
 def _escape(text: str) -> str:
@@ -414,3 +434,82 @@ def similar(
             )
         )
     return hits
+
+
+def marked(snippet_html: str) -> list[str]:
+    """The words an excerpt marks with ``<b>``, unescaped, each once."""
+    words: list[str] = []
+    for found in _MARK.findall(snippet_html):
+        word = html.unescape(found).strip()
+        if word and word.lower() not in {w.lower() for w in words}:
+            words.append(word)
+    return words
+
+
+@dataclass
+class Match:
+    """A person whose profile matched: their id, the score, and the
+    words of their profile the query matched (as written there)."""
+
+    id: int
+    score: float
+    words: list[str]
+    tags: list[str]
+
+
+def people(*, words: list[str], tags: list[str], limit: int) -> list[Match]:
+    """People whose profile (skills, job title, department,
+    introduction) has any of ``words``, or who list one of ``tags`` as a
+    skill; best first. People belong to the whole organisation."""
+    from practica.search.documents import ORGANISATION
+
+    idx = index()
+    schema = idx.schema
+    options: list[tuple[tv.Occur, tv.Query]] = []
+    text = None
+    safe = " ".join(_safe(w) for w in words).strip()
+    if safe:
+        text, _errors = idx.parse_query_lenient(
+            safe, DEFAULT_FIELDS, field_boosts={"title": 1.0, "body": 1.0}
+        )
+        options.append((tv.Occur.Should, text))
+    for tag in tags:
+        options.append(
+            (tv.Occur.Should, tv.Query.boost_query(_term("tags", tag), 2.0))
+        )
+    if not options:
+        return []
+    query = tv.Query.boolean_query(
+        [
+            (tv.Occur.Must, tv.Query.boolean_query(options)),
+            (
+                tv.Occur.Must,
+                tv.Query.term_set_query(schema, "community", [ORGANISATION]),
+            ),
+            (
+                tv.Occur.Must,
+                tv.Query.term_set_query(schema, "type", ["person"]),
+            ),
+        ]
+    )
+    searcher = idx.searcher()
+    marks = None
+    if text is not None:
+        marks = tv.SnippetGenerator.create(searcher, text, schema, "body")
+        marks.set_max_num_chars(2000)
+    found = []
+    for score, address in searcher.search(query, limit, count=False).hits:
+        doc = searcher.doc(address)
+        d = doc.to_dict()
+        matched: list[str] = []
+        if marks is not None:
+            matched = marked(marks.snippet_from_doc(doc).to_html())
+        found.append(
+            Match(
+                id=d["id"][0],
+                score=float(score),
+                words=matched,
+                tags=d.get("tags", []),
+            )
+        )
+    return found

@@ -14,7 +14,7 @@ index, or the ``search_document`` table on PostgreSQL.
 import fcntl
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any, Protocol
 
 from django.conf import settings
@@ -64,6 +64,10 @@ class Engine(Protocol):
         self, *, words: list[str], community_ids: list[int], limit: int
     ) -> list[engine.Hit]: ...
 
+    def people(
+        self, *, words: list[str], tags: list[str], limit: int
+    ) -> list[engine.Match]: ...
+
 
 def _in_postgres() -> bool:
     return settings.SEARCH_BACKEND == "postgres"
@@ -90,7 +94,7 @@ def built() -> bool:
     """Has the configured engine's index been built at all?"""
     if _in_postgres():
         return IndexCursor.objects.filter(
-            name=cursor_name(), last_activity_id__gt=0
+            name=cursor_name(), built_at__isnull=False
         ).exists()
     return _present()
 
@@ -174,44 +178,98 @@ def _keys(rows: list[tuple[int, int, dict[str, Any]]]) -> set[str]:
     return keys
 
 
+# What an eager catch-up in this process indexed beyond the cursor: the
+# last activity id, and when those activities will have settled. Until
+# then, pending() looks only past that id, so searches do not index the
+# same young activities again and again; once they have settled, one
+# more catch-up moves the cursor (reading anything that committed late
+# below them).
+_ahead: dict[tuple[str, str], tuple[int, datetime]] = {}
+
+
+def _where() -> tuple[str, str]:
+    return (cursor_name(), "" if _in_postgres() else str(engine.path()))
+
+
 def pending() -> bool:
-    """Is there anything the index has not seen yet? (one query)"""
+    """Is there anything the index has not seen yet? (two queries)"""
     cursor = IndexCursor.objects.filter(name=cursor_name()).first()
-    if cursor is None or not _present():
+    if cursor is None or cursor.built_at is None or not _present():
         return True
-    return Activity.objects.filter(pk__gt=cursor.last_activity_id).exists()
+    after = cursor.last_activity_id
+    ahead, due = _ahead.get(_where(), (0, None))
+    if ahead > after and due is not None:
+        if timezone.now() >= due:
+            return True
+        after = ahead
+    return Activity.objects.filter(pk__gt=after).exists()
 
 
-def catch_up(*, settle: timedelta = SETTLE) -> int:
+def catch_up(*, settle: timedelta = SETTLE, eager: bool = False) -> int:
     """Index everything new since the cursor; returns activities read.
 
-    When the index has never been built, builds it whole first.
+    Activities younger than ``settle`` may belong to a transaction that
+    took its id before a slower one that has not committed yet, so the
+    cursor never moves past them. Without ``eager`` they are left for a
+    later pass; with it (the on-read catch-up, so that a person finds
+    what they just wrote) they are indexed now and again on a later
+    pass, once they have settled: writes are upserts, so repeating them
+    is harmless, and whatever commits late below them is still read.
+
+    When the index has never been built, builds it whole first (resuming
+    a first build that was interrupted).
     """
     with _exclusive() as mine:
         if not mine:
             return 0
         cursor, _ = IndexCursor.objects.get_or_create(name=cursor_name())
-        if cursor.last_activity_id == 0 or not _present():
+        if cursor.built_at is None or not _present():
+            # Never built (a first build that was interrupted resumes),
+            # or its directory is gone. An interrupted `practica reindex`
+            # over a built index is left for the operator to rerun: the
+            # index is complete meanwhile, and catching up matters more.
             _rebuild_locked(cursor, progress=None)
         read = 0
         horizon = timezone.now() - settle
+        after = cursor.last_activity_id
         while True:
+            pending_rows = Activity.objects.filter(pk__gt=after)
+            if not eager:
+                pending_rows = pending_rows.filter(created_at__lte=horizon)
             rows = list(
-                Activity.objects.filter(
-                    pk__gt=cursor.last_activity_id, created_at__lte=horizon
-                )
-                .order_by("pk")
-                .values_list("pk", "target_type_id", "target_id", "data")[
-                    :BATCH
-                ]
+                pending_rows.order_by("pk").values_list(
+                    "pk", "target_type_id", "target_id", "data", "created_at"
+                )[:BATCH]
             )
             if not rows:
+                _ahead.pop(_where(), None)
                 return read
-            keys = _keys([(t, i, d or {}) for _, t, i, d in rows])
+            keys = _keys([(t, i, d or {}) for _, t, i, d, _ in rows])
             store().write(documents.build(keys))
-            cursor.last_activity_id = rows[-1][0]
-            cursor.save(update_fields=["last_activity_id", "updated_at"])
             read += len(rows)
+            settled = 0
+            for pk, *_, created in rows:
+                if created > horizon:
+                    break
+                settled = pk
+            if settled:
+                cursor.last_activity_id = settled
+                cursor.save(update_fields=["last_activity_id", "updated_at"])
+            if settled != rows[-1][0]:
+                # The young ones wait for a later pass.
+                young = max(created for *_, created in rows)
+                _ahead[_where()] = (rows[-1][0], young + settle)
+                return read
+            _ahead.pop(_where(), None)
+            after = settled
+
+
+def on_read_settle() -> timedelta:
+    """How long the on-read catch-up treats activities as unsettled. On
+    SQLite, writes are serialised, so ids commit in order: none. On
+    PostgreSQL (and others), an id is handed out before its transaction
+    commits: :data:`SETTLE`."""
+    return timedelta(0) if connection.vendor == "sqlite" else SETTLE
 
 
 class Busy(RuntimeError):
@@ -219,38 +277,82 @@ class Busy(RuntimeError):
 
 
 def _rebuild_locked(
-    cursor: IndexCursor, progress: Callable[[int], None] | None
+    cursor: IndexCursor,
+    progress: Callable[[int], None] | None,
+    *,
+    restart: bool = False,
 ) -> int:
-    # Note the cursor first: whatever happens during the rebuild is
-    # picked up by the next catch-up.
-    last = Activity.objects.order_by("-pk").values_list("pk", flat=True)
-    start = last.first() or 0
+    """Write every document again; returns how many this run wrote.
+
+    An interrupted rebuild resumes after the last document it committed
+    (unless ``restart``), and keeps the activity it first started from.
+    """
+    # Note where the activity record stands first: whatever happens
+    # during the rebuild is picked up by the next catch-up.
+    # (A resume needs the index it was writing: not one rebuilt empty.)
+    resumed = cursor.rebuild_from is not None and not restart and _present()
+    if not resumed:
+        last = Activity.objects.order_by("-pk").values_list("pk", flat=True)
+        cursor.rebuild_from = last.first() or 0
+        cursor.rebuild_at = ""
+        cursor.save(update_fields=["rebuild_from", "rebuild_at", "updated_at"])
+    start = cursor.rebuild_from or 0
+    after = cursor.rebuild_at or None
+    if after and progress is not None:
+        progress(documents.count_through(after))
     # Documents are replaced in place, a batch per commit, so searches
     # keep finding the old ones until theirs is rewritten; what the
-    # database no longer holds is swept at the end. A rebuild killed
+    # database no longer holds is swept at the end. After each batch
+    # the cursor row remembers the last key written: a rebuild killed
     # halfway leaves the index no worse than before (some documents
-    # fresher) and the cursor where it was, so catch-up stays correct
-    # and a rerun starts over and finishes.
+    # fresher), the catch-up cursor where it was, and a rerun carries on
+    # from that key.
     count = 0
-    seen: set[str] = set()
-    for keys in documents.all_keys():
+    for keys in documents.all_keys(after=after):
         store().write(documents.build(keys))
-        seen.update(keys)
+        cursor.rebuild_at = keys[-1]
+        cursor.save(update_fields=["rebuild_at", "updated_at"])
         count += len(keys)
         if progress is not None:
             progress(len(keys))
+    wanted: set[str] = set()
+    for keys in documents.all_keys():
+        wanted.update(keys)
     stale: dict[str, documents.Doc | None] = dict.fromkeys(
-        store().stored_keys() - seen
+        store().stored_keys() - wanted
     )
     store().write(stale)
     with transaction.atomic():
-        cursor.last_activity_id = max(start, 1)
-        cursor.save(update_fields=["last_activity_id", "updated_at"])
+        cursor.last_activity_id = start
+        cursor.rebuild_from = None
+        cursor.rebuild_at = ""
+        cursor.built_at = timezone.now()
+        cursor.save(
+            update_fields=[
+                "last_activity_id",
+                "built_at",
+                "rebuild_from",
+                "rebuild_at",
+                "updated_at",
+            ]
+        )
     return count
 
 
-def rebuild(progress: Callable[[int], None] | None = None) -> int:
-    """Rebuild the whole index from the database; returns documents.
+def unfinished() -> str | None:
+    """The last key an interrupted rebuild committed, if one is waiting
+    to be resumed ("" when it stopped before its first batch)."""
+    cursor = IndexCursor.objects.filter(name=cursor_name()).first()
+    if cursor is None or cursor.rebuild_from is None:
+        return None
+    return cursor.rebuild_at
+
+
+def rebuild(
+    progress: Callable[[int], None] | None = None, *, restart: bool = False
+) -> int:
+    """Rebuild the whole index from the database; returns the documents
+    written. Resumes an interrupted rebuild unless ``restart``.
 
     Refuses (:class:`Busy`) while another indexer is writing.
     """
@@ -260,4 +362,4 @@ def rebuild(progress: Callable[[int], None] | None = None) -> int:
                 "Another indexer is running; try again when it is done."
             )
         cursor, _ = IndexCursor.objects.get_or_create(name=cursor_name())
-        return _rebuild_locked(cursor, progress)
+        return _rebuild_locked(cursor, progress, restart=restart)

@@ -12,6 +12,14 @@ from django.db import models
 class IndexCursor(models.Model):
     name = models.CharField(max_length=40, primary_key=True)
     last_activity_id = models.PositiveBigIntegerField(default=0)
+    # An unfinished full rebuild: the activity it started from (None when
+    # no rebuild is under way) and the last document key it committed, so
+    # ``practica reindex`` resumes there instead of starting over.
+    rebuild_from = models.PositiveBigIntegerField(null=True, blank=True)
+    rebuild_at = models.CharField(max_length=64, blank=True)
+    # When a full build last finished; None: the index was never built
+    # (the cursor alone cannot say so: 0 is a real position).
+    built_at = models.DateTimeField(null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     def __str__(self) -> str:

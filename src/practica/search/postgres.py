@@ -23,8 +23,8 @@ from django.core.exceptions import ImproperlyConfigured
 from django.db import connection, transaction
 from django.utils.html import escape
 
-from practica.search.documents import Doc
-from practica.search.engine import Hit, Result, _day, _safe
+from practica.search.documents import ORGANISATION, Doc
+from practica.search.engine import Hit, Match, Result, _day, _safe, marked
 from practica.search.models import SearchDocument
 from practica.search.query import Parsed
 
@@ -377,3 +377,54 @@ def similar(
     with connection.cursor() as cursor:
         cursor.execute(sql, [*words, list(community_ids), limit])
         return [_hit(row, False) for row in cursor.fetchall()]
+
+
+def people(*, words: list[str], tags: list[str], limit: int) -> list[Match]:
+    """People whose profile (skills, job title, department,
+    introduction) has any of ``words``, or who list one of ``tags`` as a
+    skill; best first. People belong to the whole organisation."""
+    _check()
+    words = [w for w in (_safe(w) for w in words) if w]
+    tags = [_text(t) for t in tags if t]
+    if not words and not tags:
+        return []
+    any_word = (
+        " || ".join(f"plainto_tsquery('{CONFIG}', %s)" for _ in words)
+        or "NULL::tsquery"
+    )
+    match = []
+    if words:
+        match.append("d.search_vector @@ q.query")
+    if tags:
+        match.append("d.tags ?| %s")
+    rank = (
+        f"coalesce(ts_rank_cd({WEIGHTS}, d.search_vector, q.query), 0)"
+        " + CASE WHEN d.tags ?| %s THEN 1.0 ELSE 0 END"
+    )
+    marks = f"ts_headline('{CONFIG}', d.body, q.query, %s)" if words else "''"
+    sql = f"""
+        SELECT d.obj_id, {rank} AS rank, d.tags::text, {marks}
+        FROM search_document d, (SELECT {any_word} AS query) q
+        WHERE d.community_id = %s AND d.type = 'person'
+          AND ({" OR ".join(match)})
+        ORDER BY rank DESC, d.key
+        LIMIT %s
+    """  # noqa: S608 (this module's constants; values are parameters)
+    params: list[Any] = [list(tags)]
+    if words:
+        params.append(HEADLINE)
+    params += [*words, ORGANISATION]
+    if tags:
+        params.append(list(tags))
+    params.append(limit)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return [
+            Match(
+                id=obj_id,
+                score=float(rank),
+                words=marked(_marked(headline)),
+                tags=json.loads(tag_text) if tag_text else [],
+            )
+            for obj_id, rank, tag_text, headline in cursor.fetchall()
+        ]

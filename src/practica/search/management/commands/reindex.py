@@ -33,9 +33,10 @@ class Command(BaseCommand):
         "the activity record stood when it began and catches up from "
         "there when it ends. If it is killed, the index stays as good as "
         "it was (some documents fresher) and the indexer carries on from "
-        "where it stood; run the command again and it starts over and "
-        "finishes. Only one indexer writes at a time: if another is in "
-        "the middle of a pass, this waits for it (see --wait)."
+        "where it stood; run the command again and it resumes after the "
+        "last batch it committed (--restart starts over). Only one "
+        "indexer writes at a time: if another is in the middle of a "
+        "pass, this waits for it (see --wait)."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -48,11 +49,24 @@ class Command(BaseCommand):
             "indexer`, a search catching up, another reindex) to finish "
             "before giving up; default 60.",
         )
+        parser.add_argument(
+            "--restart",
+            action="store_true",
+            help="Start from the first document even if an earlier "
+            "rebuild was interrupted (by default it resumes after the "
+            "last batch that one committed).",
+        )
 
     def handle(
-        self, *args: Any, wait: float, verbosity: int, **options: Any
+        self,
+        *args: Any,
+        wait: float,
+        restart: bool,
+        verbosity: int,
+        **options: Any,
     ) -> None:
         total = documents.count()
+        resume = None if restart else indexer.unfinished()
         # Django's OutputWrapper ends every write with a newline; rich
         # writes fragments, so it gets the stream underneath.
         stream: Any = getattr(self.stdout, "_out", self.stdout)
@@ -66,6 +80,12 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"Rebuilding the search index in {where}: {total:,} documents."
             )
+            if resume is not None:
+                self.stdout.write(
+                    "Resuming an interrupted rebuild"
+                    + (f" after {resume}." if resume else ".")
+                    + " (--restart starts over.)"
+                )
         bar = Progress(
             TextColumn("Indexing"),
             BarColumn(),
@@ -85,7 +105,7 @@ class Command(BaseCommand):
 
         started = time.monotonic()
         with bar:
-            written = self._rebuild(advance, wait)
+            written = self._rebuild(advance, wait, restart)
         # What was written while it ran; the last second's rows wait for
         # the next pass (see indexer.SETTLE).
         caught_up = indexer.catch_up()
@@ -101,11 +121,11 @@ class Command(BaseCommand):
                 )
             )
 
-    def _rebuild(self, advance: Any, wait: float) -> int:
+    def _rebuild(self, advance: Any, wait: float, restart: bool) -> int:
         deadline = time.monotonic() + max(0.0, wait)
         while True:
             try:
-                return indexer.rebuild(progress=advance)
+                return indexer.rebuild(progress=advance, restart=restart)
             except indexer.Busy as exc:
                 if time.monotonic() >= deadline:
                     raise CommandError(
