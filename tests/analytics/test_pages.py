@@ -48,7 +48,7 @@ def test_a_member_sees_figures_and_totals_but_no_names(
     client, c, django_assert_max_num_queries
 ):
     client.force_login(c.asker)
-    with django_assert_max_num_queries(32):
+    with django_assert_max_num_queries(35):
         r = client.get(f"/c/{c.slug}/health/")
     assert r.status_code == 200
     html = r.content.decode()

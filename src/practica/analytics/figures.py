@@ -11,6 +11,7 @@ zone: their edges are computed in that zone (so a day is a local day,
 daylight saving included) and compared with the stored UTC times.
 """
 
+from bisect import bisect_right
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from itertools import pairwise
@@ -19,13 +20,15 @@ from zoneinfo import ZoneInfo
 
 from dateutil.relativedelta import relativedelta
 from django.db import connection
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Min, Q, QuerySet
 from django.utils import timezone
 
 from practica.analytics.models import Period
-from practica.communities.models import Membership, Role, Status
+from practica.communities.models import Community, Membership, Role, Status
 from practica.conversations.models import Conversation, Kind, Reply, State
 from practica.core.models import Activity
+from practica.events import selectors as events
+from practica.mentoring import selectors as mentoring
 from practica.repertoire.models import DUE_SOON, Artifact
 from practica.repertoire.models import Status as ArtifactStatus
 
@@ -205,25 +208,23 @@ def member_series(ids: list[int], bs: list[Bucket]) -> dict[str, list[int]]:
     qs = Membership.objects.filter(
         community_id__in=ids, joined_at__isnull=False
     )
-    joined = _per_bucket(qs, bs, "joined_at", {"joined": (_count(), Q())})
-    left = _per_bucket(
-        qs, bs, "updated_at", {"left": (_count(), Q(status__in=GONE))}
-    )
-    # Members at each period's end: joined before it and not gone by then.
-    aggs = {
-        f"m{i}": Count(
+    aggs: dict[str, Any] = {}
+    for i, b in enumerate(bs):
+        aggs[f"joined__{i}"] = Count("pk", filter=_in("joined_at", b))
+        aggs[f"left__{i}"] = Count(
+            "pk", filter=_in("updated_at", b) & Q(status__in=GONE)
+        )
+        # Members at the period's end: joined before it, not gone by then.
+        aggs[f"members__{i}"] = Count(
             "pk",
             filter=Q(joined_at__lt=b.end)
             & ~Q(status__in=GONE, updated_at__lt=b.end)
             & Q(status__in=(Status.ACTIVE, *GONE)),
         )
-        for i, b in enumerate(bs)
-    }
     row = qs.aggregate(**aggs)
     return {
-        **joined,
-        **left,
-        "members": [int(row[f"m{i}"] or 0) for i in range(len(bs))],
+        key: [int(row[f"{key}__{i}"] or 0) for i in range(len(bs))]
+        for key in ("joined", "left", "members")
     }
 
 
@@ -404,6 +405,7 @@ def snapshot(ids: list[int], now: datetime) -> dict[str, Any]:
     )
     backlog = open_q.aggregate(
         unanswered=Count("pk"),
+        oldest=Min("created_at"),
         **{
             f"older_than_{name}": Count(
                 "pk", filter=Q(created_at__lt=now - age)
@@ -411,12 +413,9 @@ def snapshot(ids: list[int], now: datetime) -> dict[str, Any]:
             for name, age in ages
         },
     )
-    oldest = open_q.order_by("created_at").values_list(
-        "created_at", flat=True
-    )[:1]
-    first = list(oldest)
+    oldest = backlog.pop("oldest")
     backlog["oldest_days"] = (
-        round((now - first[0]).total_seconds() / 86400, 1) if first else None
+        round((now - oldest).total_seconds() / 86400, 1) if oldest else None
     )
     published = Artifact.objects.filter(
         community_id__in=ids,
@@ -437,14 +436,53 @@ def snapshot(ids: list[int], now: datetime) -> dict[str, Any]:
     return {**members, **backlog, **published}
 
 
+def rhythm(community: Community, bs: list[Bucket]) -> dict[str, Any]:
+    """Sessions held, attendance and RSVPs per period (from the events
+    app's rhythm health over the whole span: one call, its attendance
+    list holds one entry per held occurrence), and planned, held,
+    cancelled and with notes in the latest period."""
+    whole = events.rhythm_health(community, start=bs[0].start, end=bs[-1].end)
+    n = len(bs)
+    held, attended, going = [0] * n, [0] * n, [0] * n
+    starts = [b.start for b in bs]
+    for start, came, said in whole["attendance"]:
+        i = bisect_right(starts, start) - 1
+        if 0 <= i < n:
+            held[i] += 1
+            attended[i] += came
+            going[i] += said
+    last = events.rhythm_health(community, start=bs[-1].start, end=bs[-1].end)
+    return {
+        "held": held,
+        "attended": attended,
+        "going": going,
+        "last": {k: v for k, v in last.items() if k != "attendance"},
+    }
+
+
+def pathway(community: Community) -> dict[str, Any]:
+    """Newcomers on the onboarding pathway: how many, done, stuck, and
+    the average share of steps done (from the mentoring app)."""
+    rows = mentoring.pathway_progress(community)
+    shares = [r["done"] / r["steps"] for r in rows if r["steps"]]
+    return {
+        "on_pathway": len(rows),
+        "complete": sum(1 for r in rows if r["complete"]),
+        "stuck": sum(1 for r in rows if r["stuck"]),
+        "average_done": sum(shares) / len(shares) if shares else None,
+    }
+
+
 def compute(
     ids: list[int],
     *,
     period: str,
     tz: ZoneInfo,
     now: datetime | None = None,
+    community: Community | None = None,
 ) -> Figures:
-    """Every health figure for the communities ``ids``."""
+    """Every health figure for the communities ``ids``; with one
+    ``community``, also its rhythm of events and its pathway."""
     now = now or timezone.now()
     bs = buckets(period, tz, now)
     act = activity_series(ids, bs)
@@ -514,11 +552,39 @@ def compute(
             "Verified until a day in the period and not verified again.",
         ),
     ]
+    today = snapshot(ids, now)
+    if community is not None:
+        r = rhythm(community, bs)
+        series += [
+            Series(
+                "events_held",
+                "Sessions held",
+                "count",
+                list(r["held"]),
+                "Event occurrences that took place (not cancelled).",
+            ),
+            Series(
+                "attended",
+                "Attendance",
+                "count",
+                list(r["attended"]),
+                "People marked as present, over all sessions held.",
+            ),
+            Series(
+                "turnout",
+                "Turnout",
+                "share",
+                _share(r["attended"], r["going"]),
+                "Present of those who said they were going.",
+            ),
+        ]
+        today["rhythm"] = r["last"]
+        today["pathway"] = pathway(community)
     return Figures(
         period=period,
         time_zone=str(tz.key),
         buckets=bs,
         series=series,
         cohorts=cohorts(ids, bs, period),
-        now=snapshot(ids, now),
+        now=today,
     )

@@ -4,7 +4,9 @@ An edge points from the person who helped to the person helped:
 
 - an accepted answer: its author → the asker;
 - "this also worked for me" on an answer: its author → the marker;
-- "this helped me" on an artifact: each owner → the marker.
+- "this helped me" on an artifact: each owner → the marker;
+- a session held: each host → each person marked present;
+- mentoring (from the mentoring app): mentor or helper → mentee.
 
 The queries group by (helper, helped), so Python sees at most one row per
 pair of people, never one per act of help. What is read from the graph
@@ -16,7 +18,8 @@ is kept simple and said in words on the page:
 - **departments that only give / only take** helped people in other
   departments but were never helped by them, or the other way round;
 - **at risk of overload**: people who gave at least 5 acts of help and at
-  least three times the median helper's, or more than a quarter of all;
+  least three times the median helper's, or more than a quarter of all,
+  and helpers whose mentoring places are all taken;
 - **isolated members**: active members with no help given or received.
 """
 
@@ -32,12 +35,15 @@ from django.db.models import Count, F
 from practica.accounts.models import User
 from practica.communities.models import Membership, Status
 from practica.conversations.models import Conversation, Worked
+from practica.events.models import Attendance
 from practica.repertoire.models import Helped
 
 KINDS = {
     "answer": "Accepted answer",
     "worked": "Also worked for me",
     "artifact": "Artifact helped me",
+    "hosting": "Hosted a session attended",
+    "mentoring": "Mentoring",
 }
 OVERLOAD_MIN = 5
 OVERLOAD_TIMES = 3
@@ -77,6 +83,16 @@ def edges(
                 created_at__gte=start,
                 created_at__lt=end,
             ).values(helper=F("artifact__owners"), helped=F("user_id")),
+        ),
+        (
+            "hosting",
+            Attendance.objects.filter(
+                occurrence__event__community_id__in=ids,
+                occurrence__starts_at__gte=start,
+                occurrence__starts_at__lt=end,
+            ).values(
+                helper=F("occurrence__event__hosts"), helped=F("user_id")
+            ),
         ),
     ]
     for kind, qs in queries:
@@ -197,11 +213,17 @@ def articulation(adj: dict[int, set[int]]) -> dict[int, int]:
 
 
 def build(
-    ids: list[int], start: datetime, end: datetime, extra: Any = ()
+    ids: list[int],
+    start: datetime,
+    end: datetime,
+    extra: Any = (),
+    load: Any = (),
 ) -> Network:
     """The help network of the communities ``ids`` in [start, end).
 
-    ``extra`` adds edges from other apps: (helper, helped, kind) triples.
+    ``extra`` adds edges from other apps: (helper, helped, kind) triples;
+    ``load`` is the mentoring app's mentor load (person_id, used,
+    capacity, ...), whose full helpers count as at risk of overload.
     """
     counted = edges(ids, start, end)
     for a, b, kind in extra:
@@ -276,6 +298,17 @@ def build(
         else:
             continue
         overloaded.append((p, why))
+    named = {p.id for p, _ in overloaded}
+    for row in load:
+        pid = row["person_id"]
+        full = row["capacity"] and row["used"] >= row["capacity"]
+        if full and pid in people and pid not in named:
+            overloaded.append(
+                (
+                    people[pid],
+                    f"all {row['capacity']} mentoring places taken",
+                )
+            )
     isolated = sorted(
         (people[pk] for pk in members - involved if pk in people),
         key=lambda p: p.name,

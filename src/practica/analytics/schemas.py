@@ -45,7 +45,7 @@ class FiguresOut(Schema):
     )
     series: list[SeriesOut]
     cohorts: list[CohortOut]
-    today: dict[str, float | int | None] = Field(
+    today: dict[str, Any] = Field(
         description="Members, the unanswered backlog by age and the "
         "repertoire's freshness, now."
     )

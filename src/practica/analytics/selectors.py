@@ -33,6 +33,7 @@ from practica.communities.models import Status as MemberStatus
 from practica.conversations.models import Conversation, Kind
 from practica.core import validation
 from practica.core.pagination import Page, keyset
+from practica.mentoring import selectors as mentoring
 
 NETWORK_MONTHS = 12
 CITED_SHOWN = 5
@@ -105,7 +106,9 @@ def community_health(
     period = period_of(period)
     zone = zone_for(viewer, tz)
     now = now or timezone.now()
-    figs = figures.compute([community.pk], period=period, tz=zone, now=now)
+    figs = figures.compute(
+        [community.pk], period=period, tz=zone, now=now, community=community
+    )
     net = help_network(viewer=viewer, community=community, now=now)
     stories: list[ValueStory] = []
     if access.can(viewer, "view", community):  # sponsors see numbers only
@@ -145,18 +148,15 @@ def help_network(
     now = now or timezone.now()
     start = now - relativedelta(months=months)
     net = network.build(
-        [community.pk], start, now, extra_edges(community, start, now)
+        [community.pk],
+        start,
+        now,
+        mentoring.help_edges(community, start=start, end=now),
+        load=mentoring.mentor_load(community),
     )
     if not access.can(viewer, "view_help_people", community):
         net.strip_people()
     return net
-
-
-def extra_edges(
-    community: Community, start: datetime, end: datetime
-) -> list[tuple[int, int, str]]:
-    """Help edges from other apps (mentoring, events), when present."""
-    return []
 
 
 # --- sponsors ------------------------------------------------------------
@@ -440,7 +440,9 @@ def period_figures(
 ) -> dict[str, Any]:
     """The figures of one period and the one before, for a reflection."""
     b = figures.bucket_at(period, tz, start)
-    figs = figures.compute([community.pk], period=period, tz=tz, now=b.end)
+    figs = figures.compute(
+        [community.pk], period=period, tz=tz, now=b.end, community=community
+    )
     out: dict[str, Any] = {"period": period, "start": start.isoformat()}
     for s in figs.series:
         out[s.key] = {
