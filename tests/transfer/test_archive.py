@@ -255,3 +255,24 @@ def test_a_missing_export_says_what_it_needs(tmp_path):
         archive.restore(tmp_path)
     with pytest.raises(DumpError, match="No community has the slug"):
         archive.export(tmp_path / "x", community="nope")
+
+
+def test_the_demo_organisation_survives_the_roundtrip(tmp_path, settings):
+    from practica.web import demo
+
+    demo.build()
+    first = tmp_path / "first"
+    counts = archive.export(first)
+    filled = {label for label, n in counts.items() if n}
+    assert {
+        "accounts.expertise",
+        "conversations.vote",
+        "repertoire.artifactrevision",
+        "core.activity",
+    } <= filled
+    wipe()
+    settings.MEDIA_ROOT = tmp_path / "media2"
+    archive.restore(first)
+    second = tmp_path / "second"
+    archive.export(second)
+    assert lines(second) == lines(first)

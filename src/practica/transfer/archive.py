@@ -670,5 +670,45 @@ register(
     "repertoire.attachment", community="artifact__community", files=("file",)
 )
 register("repertoire.helped", community="artifact__community")
+# Events: occurrences, RSVPs, attendance, notes (problems, action items).
+register("events.event", community="community")
+register("events.occurrence", community="event__community")
+register("events.rsvp", community="occurrence__event__community")
+register("events.attendance", community="occurrence__event__community")
+register("events.problem", community="occurrence__event__community")
+register("events.actionitem", community="occurrence__event__community")
+register("events.sentreminder", community="occurrence__event__community")
+register("events.feedtoken", person="user")
+# Mentoring: help offers and requests, matches, mentorships, pathways.
+register("mentoring.helpoffer", community="community")
+register("mentoring.helprequest", community="community")
+register("mentoring.match", community="community")
+register("mentoring.mentorship", community="community")
+register("mentoring.checkin", community="mentorship__community")
+register(
+    "mentoring.checkinreminder", community="checkin__mentorship__community"
+)
+register("mentoring.mentorshipnote", community="mentorship__community")
+register("mentoring.feedback", community="mentorship__community")
+register("mentoring.pathway", community="community")
+register("mentoring.pathwaystep", community="pathway__community")
+register("mentoring.pathwayprogress", community="pathway__community")
+register("mentoring.stepdone", community="step__pathway__community")
+# Notifications: each person's settings and follows; the inbox, digests
+# and deliveries only in a whole-site export (they name other people's
+# notifications).
+register("notifications.preference", person="user")
+register("notifications.follow", person="user")
+register("notifications.notification", site_only=True)
+register("notifications.digest", site_only=True)
+register("notifications.digestitem", site_only=True)
+register("notifications.delivery", site_only=True)
+register("notifications.cursor", site_only=True)
+# Analytics: value stories and reflections; sponsor grants span
+# communities, so only in a whole-site export.
+register("analytics.valuestory", community="community")
+register("analytics.storylink", community="story__community")
+register("analytics.reflection", community="community")
+register("analytics.sponsorgrant", site_only=True)
 register("core.activity", where=_activity)
 register("transfer.importkey", site_only=True)

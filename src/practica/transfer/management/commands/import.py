@@ -20,7 +20,7 @@ from rich.progress import (
 )
 from rich.table import Table
 
-from practica.transfer import archive, stackexchange
+from practica.transfer import archive, discourse, stackexchange
 from practica.transfer.dumps import DumpError, Result
 
 
@@ -72,6 +72,33 @@ class Command(BaseCommand):
             "edit would) instead of sanitising the site's own HTML; "
             "about five times slower.",
         )
+        dc = sub.add_parser(
+            "discourse",
+            help="A Discourse forum's export (JSON).",
+            description="Import a Discourse export: users.json, "
+            "topics.json, posts.json and optionally categories.json and "
+            "likes.json (the layout is in docs/import-export.md).",
+        )
+        dc.add_argument("directory", help="The export's directory.")
+        dc.add_argument(
+            "--community",
+            default="",
+            help="Slug of the one community to import into (created "
+            "when missing); categories become tags.",
+        )
+        dc.add_argument(
+            "--categories",
+            choices=["tags", "communities"],
+            default="tags",
+            help="'communities': one community per top-level category "
+            "(subcategories become tags) instead of --community.",
+        )
+        dc.add_argument(
+            "--site",
+            default="",
+            help="Short name of the forum in placeholder addresses; "
+            "default: the directory's name.",
+        )
         mine = sub.add_parser(
             "practica",
             help="An export written by 'practica export', into an empty site.",
@@ -86,7 +113,7 @@ class Command(BaseCommand):
             action="store_true",
             help="Leave the search index to the indexer.",
         )
-        for p in (se,):
+        for p in (se, dc):
             p.add_argument(
                 "--batch",
                 type=int,
@@ -159,6 +186,16 @@ class Command(BaseCommand):
                 rerender=options["rerender"],
                 progress=progress,
                 counts=counts,
+            )
+        if source == "discourse":
+            return discourse.import_discourse(
+                directory,
+                community=options["community"],
+                by_category=options["categories"] == "communities",
+                site=options["site"],
+                batch_size=options["batch"],
+                index=not options["no_index"],
+                progress=progress,
             )
         if source == "practica":
             counts = archive.restore(directory, progress=progress)
