@@ -69,7 +69,7 @@ class Verb:
 
     says: str
     thread: tuple[str, ...] = ("",)
-    text: str = ""
+    text: tuple[str, ...] = ()
     to_thread: bool = True
     broadcast: bool = False
     replied: tuple[str, ...] = ()
@@ -79,46 +79,39 @@ class Verb:
 
 
 CONV = ("conversation", "")
-PAIR = (
-    "data:mentor",
-    "data:mentee",
-    "data:offerer",
-    "data:requester",
-    "data:person",
-    "target.mentor",
-    "target.mentee",
-    "target.offer.user",
-    "target.request.user",
-)
+PAIR = ("data:helper", "data:requester", "data:mentor", "data:mentee")
 
 VERBS: dict[str, Verb] = {
     # conversations
     "question.created": Verb(
-        "{actor} asked", text="body", broadcast=True, follow=("actor",)
+        "{actor} asked", text=("body",), broadcast=True, follow=("actor",)
     ),
     "discussion.created": Verb(
         "{actor} opened a discussion",
-        text="body",
+        text=("body",),
         broadcast=True,
         follow=("actor",),
     ),
     "conversation.edited": Verb(
-        "{actor} edited the question", text="body", to_thread=False
+        "{actor} edited the question", text=("body",), to_thread=False
     ),
     "reply.created": Verb(
         "{actor} answered",
         thread=CONV,
-        text="body",
+        text=("body",),
         replied=("thread.author",),
         follow=("actor",),
     ),
     "reply.edited": Verb(
-        "{actor} edited an answer", thread=CONV, text="body", to_thread=False
+        "{actor} edited an answer",
+        thread=CONV,
+        text=("body",),
+        to_thread=False,
     ),
     "comment.created": Verb(
         "{actor} commented",
         thread=CONV,
-        text="body",
+        text=("body",),
         replied=("target.reply.author", "thread.author"),
         follow=("actor",),
     ),
@@ -156,7 +149,7 @@ VERBS: dict[str, Verb] = {
     # repertoire
     "artifact.created": Verb(
         "{actor} added to the repertoire",
-        text="body",
+        text=("body",),
         broadcast=True,
         follow=("actor", "owners"),
     ),
@@ -164,7 +157,7 @@ VERBS: dict[str, Verb] = {
         "{actor} published", broadcast=True, follow=("owners",)
     ),
     "artifact.edited": Verb(
-        "{actor} edited", text="body", follow=("actor", "owners")
+        "{actor} edited", text=("body",), follow=("actor", "owners")
     ),
     "artifact.reverted": Verb("{actor} brought back an earlier revision"),
     "artifact.verified": Verb("{actor} verified it", follow=("owners",)),
@@ -190,7 +183,9 @@ VERBS: dict[str, Verb] = {
     ),
     "occurrence.moved": Verb("{actor} moved a session", thread=EVENT_THREAD),
     "occurrence.notes": Verb(
-        "{actor} wrote notes", thread=EVENT_THREAD, text="notes"
+        "{actor} wrote notes",
+        thread=EVENT_THREAD,
+        text=("what", "so_what", "now_what"),
     ),
     # mentoring
     "match.proposed": Verb(
@@ -202,8 +197,14 @@ VERBS: dict[str, Verb] = {
     "mentorship.started": Verb(
         "{actor} started a mentorship with you", to_thread=False, direct=PAIR
     ),
+    "match.confirmed": Verb(
+        "{actor} confirmed the mentoring match", to_thread=False, direct=PAIR
+    ),
     "mentorship.checkin": Verb(
         "{actor} wrote a mentorship check-in", to_thread=False, direct=PAIR
+    ),
+    "mentorship.ended": Verb(
+        "{actor} ended the mentorship", to_thread=False, direct=PAIR
     ),
 }
 
@@ -383,7 +384,10 @@ def _decide(
         verb = VERBS[a.verb]
         target = targets.get((a.target_type_id, a.target_id))
         if verb.text and target is not None:
-            handles[a.pk] = mentions(str(getattr(target, verb.text, "") or ""))
+            source = "\n\n".join(
+                str(getattr(target, name, "") or "") for name in verb.text
+            )
+            handles[a.pk] = mentions(source)
     by_handle = dict(
         User.objects.filter(
             handle__in=set().union(*handles.values()), is_active=True
@@ -395,12 +399,13 @@ def _decide(
         if thread is None:
             continue
         keys.add((ct(thread).pk, thread.pk))
-        if VERBS[a.verb].broadcast:
+        verb = VERBS[a.verb]
+        if verb.broadcast or verb.to_thread:
             if a.community_id:
                 keys.add((community_ct, a.community_id))
             keys.update((tag_ct, t.pk) for t in _tags(thread))
-            if a.actor_id:
-                keys.add((user_ct, a.actor_id))
+        if verb.broadcast and a.actor_id:
+            keys.add((user_ct, a.actor_id))
     index = _Index()
     if keys:
         q = Q()
@@ -460,23 +465,24 @@ def _decide(
             level = on_thread.get(replied or 0, Level.REPLIES)
             if replied and RANK[Level(level)] >= 2:
                 grant(replied, Reason.REPLY)
-        if verb.to_thread:
-            for uid, level in on_thread.items():
-                if level == Level.EVERYTHING:
-                    grant(uid, Reason.FOLLOW)
-        if verb.broadcast:
+        if verb.to_thread or verb.broadcast:
+            # A follow of the thread decides; else the closest watch of
+            # its community, its tags (and, for something new, its
+            # author) does.
             wide: dict[int, str] = {}
-            for source in [
+            sources: list[tuple[int, int]] = [
                 (community_ct, a.community_id or 0),
                 *((tag_ct, t.pk) for t in _tags(thread)),
-                (user_ct, a.actor_id or 0),
-            ]:
-                for uid, level in index.levels(source, a.pk).items():
+            ]
+            if verb.broadcast:
+                sources.append((user_ct, a.actor_id or 0))
+            for origin in sources:
+                for uid, level in index.levels(origin, a.pk).items():
                     if RANK[Level(level)] > RANK[Level(wide.get(uid, "mute"))]:
                         wide[uid] = level
-            for uid, level in wide.items():
-                muted = on_thread.get(uid) == Level.MUTE
-                if level == Level.EVERYTHING and not muted:
+            for uid in [*on_thread, *wide]:
+                level = on_thread.get(uid) or wide[uid]
+                if level == Level.EVERYTHING:
                     grant(uid, Reason.FOLLOW)
         for uid, reason in chosen.items():
             key = f"a{a.pk}"

@@ -256,28 +256,37 @@ def preference_update(*, user: User, **fields: Any) -> Preference:
     and one end of the quiet hours without the other.
     """
     pref = preference_get(user)
-    cleaned = validation.clean_fields(
-        fields,
-        {
-            "email_for": _email_for,
-            "digest": lambda v: validation.choice(v, Frequency, "digest"),
-            "digest_hour": lambda v: _hour(v, "digest_hour", 23),
-            "digest_weekday": lambda v: _hour(v, "digest_weekday", 6),
-            "quiet_start": lambda v: _time(v, "quiet_start"),
-            "quiet_end": lambda v: _time(v, "quiet_end"),
-            "email": _email,
-        },
-    )
+    cleaners: dict[str, Any] = {
+        "email_for": _email_for,
+        "digest": lambda v: validation.choice(v, Frequency, "digest"),
+        "digest_hour": lambda v: _hour(v, "digest_hour", 23),
+        "digest_weekday": lambda v: _hour(v, "digest_weekday", 6),
+        "quiet_start": lambda v: _time(v, "quiet_start"),
+        "quiet_end": lambda v: _time(v, "quiet_end"),
+        "email": _email,
+    }
+    errors: dict[str, list[str]] = {}
+    cleaned: dict[str, Any] = {}
+    for name, clean in cleaners.items():
+        if name not in fields:
+            continue
+        try:
+            cleaned[name] = clean(fields[name])
+        except ValidationError as exc:
+            errors.update(exc.message_dict)
+    start = cleaned.get("quiet_start", pref.quiet_start)
+    end = cleaned.get("quiet_end", pref.quiet_end)
+    if not {"quiet_start", "quiet_end"} & set(errors) and (start is None) != (
+        end is None
+    ):
+        missing = "quiet_end" if end is None else "quiet_start"
+        errors[missing] = [
+            "Give both the start and the end of your quiet hours, or neither."
+        ]
+    if errors:
+        raise ValidationError(errors)
     for name, value in cleaned.items():
         setattr(pref, name, value)
-    if (pref.quiet_start is None) != (pref.quiet_end is None):
-        missing = "quiet_end" if pref.quiet_end is None else "quiet_start"
-        raise ValidationError(
-            {
-                missing: "Give both the start and the end of your quiet "
-                "hours, or neither."
-            }
-        )
     digests.schedule(pref, user.time_zone, timezone.now())
     pref.save()
     return pref

@@ -34,6 +34,9 @@ URLS = {
     "repertoire.artifact": ("repertoire:detail", "pk"),
     "communities.community": ("communities:detail", "slug"),
     "accounts.user": ("accounts:person", "pk"),
+    "events.event": ("events:detail", "pk"),
+    "mentoring.match": ("mentoring:request", "request_id"),
+    "mentoring.mentorship": ("mentoring:mentorship", "pk"),
 }
 
 
