@@ -82,7 +82,10 @@ def test_a_link_the_author_cannot_see_is_refused_by_name(place):
     )
     assert f"question {p['hidden_q'].pk}" in msgs[1]
     assert "artifact 999999" in msgs[2]
-    assert msgs[3] == "'project' cannot be linked: link a question, artifact."
+    assert msgs[3] == (
+        "'project' cannot be linked: link a question, artifact, event, "
+        "mentorship."
+    )
     assert msgs[4].startswith("'nonsense' is not a link.")
     assert not ValueStory.objects.exists()
     assert not StoryLink.objects.exists()
@@ -267,3 +270,15 @@ def test_permission_table(db, role, health, people, reflect, curate, tell):
         )
     ]
     assert got == [health, people, reflect, curate, tell]
+
+
+def test_a_story_cites_an_event_and_the_event_lists_it(place):
+    from tests.events.factories import event
+
+    e = event(place["c"], place["coord"])
+    s = _story(place, links=[f"/events/{e.pk}/", f"event:{e.pk}"])
+    assert [(lk.target_type.model, lk.target_id) for lk in s.links.all()] == [
+        ("event", e.pk)
+    ]
+    cited = selectors.stories_citing(place["other"], e)
+    assert [x.pk for x in cited.stories] == [s.pk]

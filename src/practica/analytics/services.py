@@ -26,6 +26,8 @@ from practica.analytics.models import (
 from practica.communities.models import Community
 from practica.conversations import selectors as conversations
 from practica.core import activity, text, validation
+from practica.events import selectors as events
+from practica.mentoring import selectors as mentoring
 from practica.repertoire import selectors as repertoire
 
 MAX_LINKS = 20
@@ -53,6 +55,13 @@ LINKABLE: dict[str, Linkable] = {
     "artifact": Linkable(
         lambda viewer, pk: repertoire.artifact_get(viewer=viewer, pk=pk),
         "artifact",
+    ),
+    "event": Linkable(
+        lambda viewer, pk: events.event_get(viewer=viewer, pk=pk), "event"
+    ),
+    "mentorship": Linkable(
+        lambda viewer, pk: mentoring.mentorship_get(viewer=viewer, pk=pk),
+        "mentorship",
     ),
 }
 # Pasted addresses: the page paths of each kind.
