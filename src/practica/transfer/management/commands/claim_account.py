@@ -37,7 +37,7 @@ class Command(BaseCommand):
                 f"No account has the address {options['placeholder']}."
             )
         try:
-            services.account_claim(
+            account = services.account_claim(
                 actor=None, account=account, email=options["email"]
             )
         except ValidationError as exc:
