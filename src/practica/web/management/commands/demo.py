@@ -4,7 +4,12 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
-from practica.web import demo
+from practica.web import (
+    demo,
+    demo_analytics,
+    demo_events,
+    demo_mentoring,
+)
 
 
 class Command(BaseCommand):
@@ -19,8 +24,11 @@ class Command(BaseCommand):
         "the past months; and in every community a repertoire of best "
         "practices, stories, templates, checklists and glossary terms, "
         "some captured from solved questions, revised, marked as helpful, "
-        "verified (some still fresh, some due, some expired) or retired. "
-        "Everything is written "
+        "verified (some still fresh, some due, some expired) or retired; "
+        "a rhythm of events (weekly clinics, a monthly managers' meeting, "
+        "talks and workshops) with RSVPs, attendance, problems and notes; "
+        "help offers, requests, matches, mentorships and an onboarding "
+        "pathway; value stories and a reflection. Everything is written "
         "through the services in one transaction; running it again adds "
         "nothing that is already there. Every demo person signs in with "
         f"the password '{demo.PASSWORD}'; the sign-ins are printed at the "
@@ -29,6 +37,11 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, verbosity: int, **options: Any) -> None:
         quiet = verbosity == 0
-        result = demo.build(stdout=None if quiet else self.stdout)
+        out = None if quiet else self.stdout
+        result = demo.build(stdout=out)
+        # The later apps build on the people, communities, questions and
+        # repertoire above, in this order (stories cite events and help).
+        for app in (demo_events, demo_mentoring, demo_analytics):
+            app.load(stdout=out)
         if not quiet:
             demo.report(result, stdout=self.stdout)
