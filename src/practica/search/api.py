@@ -58,7 +58,8 @@ def search_list(
         int, Query(20, ge=1, le=50, description="Results per page.")
     ] = 20,
 ) -> SearchPageOut:
-    """Search questions, discussions, artifacts, communities and people.
+    """Search questions, discussions, artifacts, communities, people,
+    events and meeting notes.
 
     Only what you may see is found, counted and faceted: anonymously the
     public communities; signed in, also your organisation's and your own

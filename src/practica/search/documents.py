@@ -1,6 +1,6 @@
-"""What gets indexed: one document per thread, artifact, community and
-person, built from the database in batches with a fixed number of
-queries."""
+"""What gets indexed: one document per thread, artifact, community,
+person, event and set of meeting notes (an occurrence's), built from the
+database in batches with a fixed number of queries."""
 
 import html
 from collections.abc import Iterable
@@ -14,6 +14,7 @@ from django.utils.html import strip_tags
 from practica.accounts.models import Expertise, User
 from practica.communities.models import Community
 from practica.conversations.models import Comment, Conversation, Reply
+from practica.events.models import ActionItem, Event, Occurrence
 from practica.repertoire.models import Artifact
 from practica.repertoire.models import Status as ArtifactStatus
 
@@ -179,11 +180,90 @@ def people(ids: Iterable[int]) -> dict[str, Doc | None]:
     return found
 
 
+def events(ids: Iterable[int]) -> dict[str, Doc | None]:
+    ids = set(ids)
+    found: dict[str, Doc | None] = {f"event:{i}": None for i in ids}
+    rows = (
+        Event.objects.filter(pk__in=ids)
+        .select_related("created_by")
+        .prefetch_related("hosts")
+    )
+    for e in rows:
+        hosts: list[User | None] = list(e.hosts.all()) or [e.created_by]
+        found[f"event:{e.pk}"] = Doc(
+            key=f"event:{e.pk}",
+            type="event",
+            id=e.pk,
+            community=e.community_id,
+            title=e.title,
+            body="\n\n".join(
+                part
+                for part in (
+                    e.get_kind_display(),
+                    e.rule_text if e.rrule else "",
+                    e.location,
+                    _plain(e.description_html),
+                    _plain(e.agenda_html),
+                )
+                if part
+            ),
+            authors=[n for h in hosts for n in _names(h)],
+            created=e.created_at,
+            updated=e.updated_at,
+        )
+    return found
+
+
+def notes(ids: Iterable[int]) -> dict[str, Doc | None]:
+    """An occurrence's notes (What? So what? Now what? and the action
+    items); an occurrence without notes has no document."""
+    ids = set(ids)
+    found: dict[str, Doc | None] = {f"occurrence:{i}": None for i in ids}
+    rows = (
+        Occurrence.objects.filter(pk__in=ids, notes_at__isnull=False)
+        .select_related("event", "notes_by")
+        .prefetch_related(
+            Prefetch(
+                "actions",
+                queryset=ActionItem.objects.only(
+                    "id", "occurrence_id", "text"
+                ),
+            )
+        )
+    )
+    for o in rows:
+        local = o.starts_at.astimezone(o.event.zone)
+        found[f"occurrence:{o.pk}"] = Doc(
+            key=f"occurrence:{o.pk}",
+            type="notes",
+            id=o.pk,
+            community=o.event.community_id,
+            title=f"{o.event.title}, {local:%-d %b %Y}",
+            body="\n\n".join(
+                part
+                for part in (
+                    _plain(o.what_html),
+                    _plain(o.so_what_html),
+                    _plain(o.now_what_html),
+                    "\n".join(a.text for a in o.actions.all()),
+                )
+                if part
+            ),
+            authors=_names(o.notes_by),
+            # The meeting's day, so before:/after: and "newest" go by it.
+            created=o.starts_at,
+            updated=o.notes_at,
+        )
+    return found
+
+
 BUILDERS: dict[str, Any] = {
     "conversation": conversations,
     "artifact": artifacts,
     "community": communities,
     "person": people,
+    "event": events,
+    "occurrence": notes,
 }
 
 
@@ -208,6 +288,8 @@ def _sources() -> list[tuple[str, Any]]:
         ("artifact", Artifact.objects.exclude(status=ArtifactStatus.DRAFT)),
         ("community", Community.objects.all()),
         ("person", User.objects.filter(is_active=True)),
+        ("event", Event.objects.all()),
+        ("occurrence", Occurrence.objects.filter(notes_at__isnull=False)),
     ]
 
 

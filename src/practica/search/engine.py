@@ -178,6 +178,25 @@ def _term(field_name: str, value: Any) -> tv.Query:
 _FIRST_DAY, _LAST_DAY = date(1678, 1, 1), date(2262, 1, 1)
 
 
+def _among(schema: tv.Schema, community_ids: list[int]) -> tv.Query:
+    """The permission filter: documents of these communities, scoring
+    nothing. A union of term queries lets the engine skip ahead to the
+    text's matches (a term set would first collect every document of
+    every community: ~4x slower for a rare word at 250 k documents);
+    for very many communities the term set is cheaper again."""
+    if not community_ids:
+        return tv.Query.empty_query()
+    if len(community_ids) > 64:
+        return tv.Query.term_set_query(schema, "community", community_ids)
+    union = tv.Query.boolean_query(
+        [
+            (tv.Occur.Should, tv.Query.term_query(schema, "community", i))
+            for i in community_ids
+        ]
+    )
+    return tv.Query.const_score_query(union, 0.0)
+
+
 def _day(d: Any) -> datetime:
     return datetime.combine(d, time.min, tzinfo=UTC)
 
@@ -254,7 +273,7 @@ def search(
     must: list[tuple[tv.Occur, tv.Query]] = [
         (
             tv.Occur.Must,
-            tv.Query.term_set_query(schema, "community", community_ids),
+            _among(schema, community_ids),
         )
     ]
     text = _text_query(idx, parsed)
@@ -404,7 +423,7 @@ def similar(
             (tv.Occur.Must, text),
             (
                 tv.Occur.Must,
-                tv.Query.term_set_query(schema, "community", community_ids),
+                _among(schema, community_ids),
             ),
             (
                 tv.Occur.Must,
@@ -484,7 +503,7 @@ def people(*, words: list[str], tags: list[str], limit: int) -> list[Match]:
             (tv.Occur.Must, tv.Query.boolean_query(options)),
             (
                 tv.Occur.Must,
-                tv.Query.term_set_query(schema, "community", [ORGANISATION]),
+                _among(schema, [ORGANISATION]),
             ),
             (
                 tv.Occur.Must,

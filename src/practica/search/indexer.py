@@ -25,6 +25,7 @@ from django.utils import timezone
 from practica.accounts.models import Expertise
 from practica.conversations.models import Comment, Reply
 from practica.core.models import Activity
+from practica.events.models import Occurrence
 from practica.search import documents, engine, postgres
 from practica.search.models import IndexCursor
 from practica.search.query import Parsed
@@ -148,11 +149,17 @@ def _keys(rows: list[tuple[int, int, dict[str, Any]]]) -> set[str]:
     """The documents a batch of activities touched."""
     models = {ct.pk: ct.model for ct in ContentType.objects.all()}
     keys: set[str] = set()
-    replies, comments, expertise = set(), set(), set()
+    replies, comments, expertise, events = set(), set(), set(), set()
     for type_id, target_id, data in rows:
         model = models.get(type_id, "")
-        if model in ("conversation", "artifact", "community"):
+        if model in ("conversation", "artifact", "community", "occurrence"):
             keys.add(f"{model}:{target_id}")
+        elif model == "event":
+            keys.add(f"event:{target_id}")
+            events.add(target_id)
+            if isinstance(data.get("new"), int):  # a series split
+                keys.add(f"event:{data['new']}")
+                events.add(data["new"])
         elif model == "user":
             keys.add(f"person:{target_id}")
         elif model == "reply":
@@ -169,6 +176,12 @@ def _keys(rows: list[tuple[int, int, dict[str, Any]]]) -> set[str]:
         (Comment, comments, "conversation_id", "conversation"),
         (Expertise, expertise, "user_id", "person"),
     ]
+    if events:
+        # Notes carry their event's title: an edited event renames them.
+        for pk in Occurrence.objects.filter(
+            event_id__in=events, notes_at__isnull=False
+        ).values_list("pk", flat=True):
+            keys.add(f"occurrence:{pk}")
     for model_cls, ids, column, kind in lookups:
         if ids:
             for value in model_cls.objects.filter(pk__in=ids).values_list(

@@ -18,7 +18,15 @@ from datetime import date
 
 MAX_LENGTH = 500
 MAX_TERMS = 32
-TYPES = ("question", "discussion", "artifact", "community", "person")
+TYPES = (
+    "question",
+    "discussion",
+    "artifact",
+    "community",
+    "person",
+    "event",
+    "notes",
+)
 _TOKEN = re.compile(r'(-?)(?:(\w+):)?(?:"([^"]*)"?|(\S+))')
 _WORD = re.compile(r"[\w]+(?:[-'][\w]+)*\*?", re.UNICODE)
 

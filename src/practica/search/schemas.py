@@ -8,12 +8,20 @@ from ninja import Field, Schema
 from practica.communities.schemas import CommunityRefOut
 
 SearchSort = Literal["relevance", "newest"]
-HitType = Literal["question", "discussion", "artifact", "community", "person"]
+HitType = Literal[
+    "question",
+    "discussion",
+    "artifact",
+    "community",
+    "person",
+    "event",
+    "notes",
+]
 
 
 class SearchHitOut(Schema):
     """One thing that matched: a question, discussion, artifact,
-    community or person."""
+    community, person, event or an occurrence's meeting notes."""
 
     type: HitType
     id: int

@@ -25,6 +25,8 @@ LABELS = {
     "artifact": "Repertoire",
     "community": "Community",
     "person": "Person",
+    "event": "Event",
+    "notes": "Meeting notes",
 }
 PLURALS = {
     "question": "Questions",
@@ -32,6 +34,8 @@ PLURALS = {
     "artifact": "Repertoire",
     "community": "Communities",
     "person": "People",
+    "event": "Events",
+    "notes": "Meeting notes",
 }
 # The keys a person may type for each facet ("is:question" is a type too).
 _KEYS = {"type": "type|is", "tag": "tag", "community": "community|in"}
@@ -93,8 +97,14 @@ class Results:
         return self.typed and self.parsed.is_empty
 
 
-def _url(hit: engine.Hit, community: Community | None) -> str | None:
+def _url(
+    hit: engine.Hit, community: Community | None, notes: dict[int, str]
+) -> str | None:
     match hit.type:
+        case "event":
+            return reverse("events:detail", args=[hit.id])
+        case "notes":
+            return notes.get(hit.id)
         case "question" | "discussion":
             return reverse("conversations:detail", args=[hit.id])
         case "artifact":
@@ -110,13 +120,32 @@ def _url(hit: engine.Hit, community: Community | None) -> str | None:
     return None
 
 
+def _notes_urls(hits: list[engine.Hit]) -> dict[int, str]:
+    """The occurrence pages of the notes among ``hits`` (one query, only
+    when there are some): an occurrence's address is its event and its
+    original start."""
+    ids = [h.id for h in hits if h.type == "notes"]
+    if not ids:
+        return {}
+    from practica.events.models import Occurrence
+    from practica.events.selectors import key
+
+    return {
+        pk: reverse("events:occurrence", args=[event_id, key(start)])
+        for pk, event_id, start in Occurrence.objects.filter(
+            pk__in=ids
+        ).values_list("pk", "event_id", "original_start")
+    }
+
+
 def _rows(page: backends.Page) -> list[Row]:
     rows = []
+    notes = _notes_urls(page.hits)
     for hit in page.hits:
         community = page.communities.get(hit.community_id)
         if hit.community_id != ORGANISATION and community is None:
             continue  # its community is gone; the indexer will drop it
-        url = _url(hit, community)
+        url = _url(hit, community, notes)
         if url is not None:
             rows.append(Row(hit=hit, url=url, community=community))
     return rows
