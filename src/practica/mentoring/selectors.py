@@ -281,7 +281,9 @@ def board(
     access.require(viewer, "match_help", community)
     live = list(
         Match.objects.filter(community=community, state__in=LIVE_MATCH)
-        .select_related("helper", "requester", "request")
+        .select_related(
+            "helper", "requester", "request", "community", "mentorship"
+        )
         .order_by("-created_at", "-id")
     )
     waiting = {m.request_id for m in live}
@@ -412,7 +414,13 @@ def request_get(*, viewer: Any, pk: int) -> HelpRequest:
 def match_get(*, viewer: Any, pk: int) -> Match:
     m = (
         Match.objects.select_related(
-            "community", "helper", "requester", "request", "offer"
+            "community",
+            "helper",
+            "requester",
+            "request",
+            "offer",
+            "mentorship",
+            "proposed_by",
         )
         .filter(pk=pk)
         .first()
@@ -443,7 +451,14 @@ def my_help(*, viewer: User) -> MyHelp:
     )
     matches = list(
         Match.objects.filter(Q(helper=viewer) | Q(requester=viewer))
-        .select_related("community", "helper", "requester", "request")
+        .select_related(
+            "community",
+            "helper",
+            "requester",
+            "request",
+            "mentorship",
+            "proposed_by",
+        )
         .order_by("-created_at", "-id")[:100]
     )
     mentorships = list(

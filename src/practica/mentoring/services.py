@@ -4,9 +4,11 @@ and their progress. Each checks everything first and writes nothing when
 anything is wrong.
 
 Activity verbs (notifications and analytics read them): help.offered,
-help.requested, match.proposed, match.accepted, match.declined,
-match.confirmed, mentorship.started, mentorship.checkin,
-mentorship.ended, pathway.step_done, pathway.completed.
+help.requested, help.closed, match.proposed, match.accepted,
+match.declined, match.confirmed, mentorship.started, mentorship.checkin,
+mentorship.updated, mentorship.note (shared notes only),
+mentorship.feedback, mentorship.ended, pathway.saved, pathway.step_done,
+pathway.completed; all with the community's id.
 """
 
 import logging
@@ -412,6 +414,7 @@ def request_close(
     r.state = RequestState.CLOSED
     r.closed_reason = reason
     r.save(update_fields=["state", "closed_reason", "updated_at"])
+    _record(actor, "help.closed", r, r.community_id, r.title)
     return r
 
 
@@ -866,6 +869,14 @@ def mentorship_update(
             due_at=last + timedelta(days=m.checkin_days)
         )
     m.save()
+    _record(
+        actor,
+        "mentorship.updated",
+        m,
+        m.community_id,
+        f"{m.mentor.name} and {m.mentee.name}",
+        checkin_days=m.checkin_days,
+    )
     return m
 
 
@@ -915,13 +926,24 @@ def note_add(
     body = text.clean_markdown(
         body, field="body", max_length=10_000, required=True
     )
-    return MentorshipNote.objects.create(
+    note = MentorshipNote.objects.create(
         mentorship=m,
         author=actor,
         private=bool(private),
         body=body,
         body_html=text.render_markdown(body),
     )
+    if not note.private:  # a private note leaves no trace anyone reads
+        _record(
+            actor,
+            "mentorship.note",
+            m,
+            m.community_id,
+            "A shared note",
+            mentor=m.mentor_id,
+            mentee=m.mentee_id,
+        )
+    return note
 
 
 def _feedback(m: Mentorship, actor: User, rating: Any, feedback: str) -> None:
@@ -993,6 +1015,15 @@ def feedback_give(
             {"feedback": "End the mentorship to give your feedback."}
         )
     _feedback(m, actor, rating, feedback)
+    _record(
+        actor,
+        "mentorship.feedback",
+        m,
+        m.community_id,
+        "Feedback on a mentorship",
+        mentor=m.mentor_id,
+        mentee=m.mentee_id,
+    )
     return Feedback.objects.get(mentorship=m, author=actor)
 
 
@@ -1192,6 +1223,14 @@ def pathway_save(
         step.save()
         keep.append(step.pk)
     pathway.steps.exclude(pk__in=keep).delete()
+    _record(
+        actor,
+        "pathway.saved",
+        pathway,
+        community.pk,
+        pathway.title,
+        steps=len(keep),
+    )
     return pathway
 
 

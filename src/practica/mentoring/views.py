@@ -226,7 +226,7 @@ def request_detail(request: Request, pk: int) -> HttpResponse:
             error = _flat(exc)
     matches = list(
         Match.objects.filter(request=r)
-        .select_related("helper", "requester", "community")
+        .select_related("helper", "requester", "community", "mentorship")
         .order_by("-created_at")
     )
     return render(
@@ -342,6 +342,8 @@ def propose(request: Request, slug: str) -> HttpResponse:
         pairs = []
         for value in request.POST.getlist("pair"):
             offer_id, _, request_id = value.partition(":")
+            if not (offer_id.isdigit() and request_id.isdigit()):
+                raise ValidationError("Choose a helper for the request.")
             o = HelpOffer.objects.filter(pk=offer_id, community=c).first()
             r = c.help_requests.filter(pk=request_id).first()
             if o is None or r is None:
