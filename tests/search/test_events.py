@@ -183,3 +183,24 @@ def test_a_rebuild_writes_them(site):
     assert doc is not None and doc.type == "notes"
     assert doc.title.startswith("Cavitation clinic, ")
     assert "Write the strainer checklist" in doc.body
+
+
+def test_event_and_notes_excerpts_are_html_safe(site):
+    payload = "<script>alert('x')</script><img src=x onerror=alert(1)>"
+    ev.event_update(
+        actor=site["host"],
+        event=site["clinic"],
+        description=f"Impeller payloads: `{payload}` and {payload}",
+    )
+    ev.notes_save(
+        actor=site["host"],
+        event=site["clinic"],
+        original_start=site["clinic"].starts_at,
+        what=f"Impeller payloads again: `{payload}`",
+    )
+    page = search(UserFactory(), "impeller payloads")
+    assert len(page.hits) == 2
+    for hit in page.hits:
+        for html in (hit.snippet_html, hit.answer_html):
+            assert "<script" not in html and "<img" not in html
+            assert re.sub(r"</?b>", "", html).count("<") == 0
