@@ -410,17 +410,42 @@ class StackExchangeImport:
 
     # --- Posts.xml -----------------------------------------------------
 
-    def questions(self) -> None:
+    def posts(self) -> None:
+        """Questions and answers in one pass over Posts.xml: each batch's
+        questions first, then its answers. An answer read before its
+        question (rare: ids rise through the file) waits for the end."""
+        waiting: list[tuple[str, dict[str, str]]] = []
         for batch in self.batches("Posts.xml"):
-            mine = [(w, a) for w, a in batch if a.get("PostTypeId") == "1"]
             self._excerpts(batch)
-            done = self.keys.find("question", (a["Id"] for _, a in mine))
-            todo = [(w, a) for w, a in mine if a["Id"] not in done]
-            self.result.skip("questions", len(mine) - len(todo))
-            if todo:
+            questions = [
+                (w, a) for w, a in batch if a.get("PostTypeId") == "1"
+            ]
+            answers = [(w, a) for w, a in batch if a.get("PostTypeId") == "2"]
+            other = len(batch) - len(questions) - len(answers)
+            self.result.read["other posts"] = (
+                self.result.read.get("other posts", 0) + other
+            )
+            done = self.keys.find(
+                ("question", "answer"), (a["Id"] for _, a in batch)
+            )
+            new_questions = [
+                (w, a) for w, a in questions if a["Id"] not in done
+            ]
+            new_answers = [(w, a) for w, a in answers if a["Id"] not in done]
+            self.result.skip("questions", len(questions) - len(new_questions))
+            self.result.skip("answers", len(answers) - len(new_answers))
+            if new_questions or new_answers:
                 with transaction.atomic():
-                    self._write_questions(todo)
-            self.progress("questions", len(batch))
+                    if new_questions:
+                        self._write_questions(new_questions)
+                    if new_answers:
+                        waiting.extend(self._write_answers(new_answers))
+            self.progress("posts", len(batch))
+        if waiting:
+            with transaction.atomic():
+                orphans = self._write_answers(waiting)
+            # Their question was deleted before the dump was taken.
+            self.result.skip("answers", len(orphans))
 
     def _excerpts(self, batch: list[tuple[str, dict[str, str]]]) -> None:
         changed: list[Tag] = []
@@ -517,38 +542,21 @@ class StackExchangeImport:
         self.result.add("questions", len(conversations))
         self.result.add("activity", len(conversations))
 
-    def answers(self) -> None:
-        for batch in self.batches("Posts.xml"):
-            mine = [(w, a) for w, a in batch if a.get("PostTypeId") == "2"]
-            other = sum(
-                1
-                for _, a in batch
-                if a.get("PostTypeId") not in ("1", "2", str(TAG_EXCERPT))
-            )
-            if other:
-                self.result.read["other posts"] = (
-                    self.result.read.get("other posts", 0) + other
-                )
-            done = self.keys.find("answer", (a["Id"] for _, a in mine))
-            todo = [(w, a) for w, a in mine if a["Id"] not in done]
-            self.result.skip("answers", len(mine) - len(todo))
-            if todo:
-                with transaction.atomic():
-                    self._write_answers(todo)
-            self.progress("answers", len(batch))
-
-    def _write_answers(self, todo: list[tuple[str, dict[str, str]]]) -> None:
+    def _write_answers(
+        self, todo: list[tuple[str, dict[str, str]]]
+    ) -> list[tuple[str, dict[str, str]]]:
+        """Write the answers whose question is in; return the others."""
         people = self.authors(
             {maybe_number(a, "OwnerUserId", w) for w, a in todo}
         )
         parents = self.keys.find("question", (a["ParentId"] for _, a in todo))
         replies: list[Reply] = []
         keys: list[str] = []
+        later: list[tuple[str, dict[str, str]]] = []
         for where, a in todo:
             conversation = parents.get(a["ParentId"])
             if conversation is None:
-                # The question was deleted before the dump was taken.
-                self.result.skip("answers")
+                later.append((where, a))
                 continue
             raw = a.get("Body", "")
             body = _markdown(raw)
@@ -578,6 +586,7 @@ class StackExchangeImport:
             "answer", [(k, r.pk) for k, r in zip(keys, replies, strict=True)]
         )
         self.result.add("answers", len(replies))
+        return later
 
     # --- Comments.xml --------------------------------------------------
 
@@ -996,8 +1005,7 @@ def import_stackexchange(
         job.users()
         job.tag_list()
         begun = time.perf_counter()
-        job.questions()
-        job.answers()
+        job.posts()
         result.posts_seconds = time.perf_counter() - begun
         job.comments()
         job.history()

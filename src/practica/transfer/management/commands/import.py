@@ -171,8 +171,7 @@ class Command(BaseCommand):
             totals.update(
                 people=counts["Users.xml"],
                 tags=counts["Tags.xml"],
-                questions=posts,
-                answers=posts,
+                posts=posts,
                 comments=counts["Comments.xml"],
                 history=counts["PostHistory.xml"],
             )
