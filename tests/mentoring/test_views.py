@@ -198,3 +198,28 @@ def test_private_note_not_shown_to_the_other(
     client.force_login(expert)
     page = client.get(reverse("mentoring:mentorship", args=[ms.pk]))
     assert "Secret plan" in page.text
+
+
+def test_my_help_and_board_queries_do_not_grow(
+    client, community, coordinator, django_assert_max_num_queries
+):
+    """Three matches cost what one does (no query per card)."""
+    people = [helper(community, {"Terraform": 5}) for _ in range(3)]
+    for p in people:
+        offer(p, community, capacity=3)
+    asker = member(community)
+    for n, p in enumerate(people):
+        r = need(asker, community, title=f"Need number {n}")
+        m = services.match_propose(
+            actor=coordinator, offer=HelpOffer.objects.get(person=p), request=r
+        )
+        services.match_answer(actor=p, match=m, accept=True)
+    need(member(community), community, title="Still open")
+    client.force_login(asker)
+    with django_assert_max_num_queries(12):
+        page = client.get(reverse("mentoring:mine"))
+    assert page.text.count("help-match") == 3
+    client.force_login(coordinator)
+    with django_assert_max_num_queries(30):
+        page = client.get(reverse("mentoring:board", args=[community.slug]))
+    assert "Still open" in page.text
