@@ -1133,6 +1133,10 @@ def test_list_query_count_is_fixed(
     # session, user, community, memberships, tags, the page
     with django_assert_max_num_queries(6):
         client.get(url)
-    # Across communities: session, user, memberships, the page.
+    # Across communities: session, user, memberships, the page; the first
+    # request also loads the full rows its cache did not have (one query).
+    everywhere = reverse("conversations:all")
+    with django_assert_max_num_queries(5):
+        client.get(everywhere)
     with django_assert_max_num_queries(4):
-        client.get(reverse("conversations:all"))
+        client.get(everywhere)

@@ -109,3 +109,25 @@ def test_home_query_count_is_fixed(client, django_assert_max_num_queries):
     # session, user, memberships (access), my memberships, queue, waiting
     with django_assert_max_num_queries(6):
         client.get(HOME)
+
+
+def test_visitors_home_is_cached_and_shows_changes_at_once(
+    client, django_assert_max_num_queries
+):
+    from django.core.cache import cache
+
+    cache.clear()
+    coordinator = UserFactory()
+    first = CommunityFactory(name="Alpha presses")
+    member(first, Role.COORDINATOR, user=coordinator)
+    assert "Alpha presses" in client.get(HOME).content.decode()
+    # One small query (what the page lists, and its versions) on a hit.
+    with django_assert_max_num_queries(1):
+        client.get(HOME)
+    services.community_update(
+        actor=coordinator, community=first, name="Alpha press line"
+    )
+    html = client.get(HOME).content.decode()
+    assert "Alpha press line" in html and "Alpha presses" not in html
+    CommunityFactory(name="Beta welding")
+    assert "Beta welding" in client.get(HOME).content.decode()

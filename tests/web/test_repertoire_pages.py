@@ -1076,3 +1076,26 @@ def test_list_query_count_is_fixed(
     client.logout()
     with django_assert_max_num_queries(4):
         client.get(url)
+
+
+def test_a_view_is_counted_without_a_write(client, owner, artifact):
+    from practica.core import cache
+
+    cache.forget_counts()
+    url = detail(artifact)
+    for _ in range(2):
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(url).status_code == 200
+        assert not [
+            q
+            for q in ctx.captured_queries
+            if q["sql"].lstrip().upper().startswith(("UPDATE", "INSERT"))
+        ]
+    assert Artifact.objects.get(pk=artifact.pk).view_count == 0
+    # The owners see the views counted but not yet written...
+    client.force_login(owner)
+    assert "<dt>Views</dt><dd>2</dd>" in html(client.get(url))
+    # ...and the flush writes them all, once.
+    assert cache.flush_counts() == 1
+    assert Artifact.objects.get(pk=artifact.pk).view_count == 3
+    assert cache.flush_counts() == 0

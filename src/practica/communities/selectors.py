@@ -63,6 +63,17 @@ def community_list(
     )
 
 
+def directory_stamps(*, viewer: Any, size: int) -> list[tuple[Any, ...]]:
+    """(id, version, created_at) of the directory's first ``size + 1``
+    communities, as community_list orders them: what tells whether a
+    cached front page listing them is current (one small query)."""
+    return list(
+        access.visible_communities(viewer)
+        .order_by("name", "id")
+        .values_list("id", "version", "created_at")[: size + 1]
+    )
+
+
 def community_get(
     *, viewer: Any, slug: str, action: str = "view"
 ) -> Community:
@@ -73,6 +84,42 @@ def community_get(
         raise Http404("No such community.")
     access.require(viewer, action, community)
     return community
+
+
+HEAD_FIELDS = (
+    "id", "created_at", "slug", "name", "tagline", "visibility", "policy",
+    "kind", "is_formal", "members_propose_tags", "member_count",
+    "pending_count", "version",
+)  # fmt: skip
+
+
+def community_head(
+    *, viewer: Any, slug: str, action: str = "view"
+) -> Community:
+    """community_get without the charter and settings: what a page's
+    header, its tabs and the access rules read (a third of the cost).
+    For the hot pages; anything else uses community_get."""
+    found = list(
+        Community.objects.filter(slug=slug).only(*HEAD_FIELDS).order_by()[:1]
+    )
+    if not found or not access.can(viewer, "view", found[0]):
+        raise Http404("No such community.")
+    access.require(viewer, action, found[0])
+    return found[0]
+
+
+def latest_public_activity(*, community: Community) -> int:
+    """The id of the newest entry the community page lists (0 if none):
+    its cached front is current while this does not change."""
+    return (
+        Activity.objects.filter(
+            community_id=community.pk, verb__in=PUBLIC_VERBS
+        )
+        .order_by("-id")
+        .values_list("id", flat=True)
+        .first()
+        or 0
+    )
 
 
 @dataclass

@@ -17,6 +17,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
@@ -46,6 +47,7 @@ from practica.communities.models import (
     Role,
     Status,
 )
+from practica.core import cache
 from practica.core.models import Activity
 from practica.web import pages
 
@@ -183,23 +185,60 @@ def community_list(request: HtmxHttpRequest) -> HttpResponse:
     return response
 
 
+DETAIL = "communities/detail.html"
+
+
+def _detail_context(viewer: Any, page: selectors.CommunityPage) -> dict:
+    community = page.community
+    return {
+        "page": page,
+        "community": community,
+        "membership": page.membership,
+        "recent": [(event, describe(event)) for event in page.recent],
+        "can_join": access.can(viewer, "join", community),
+        **_powers(viewer, community),
+    }
+
+
+def _visitor_detail(request: HtmxHttpRequest, slug: str) -> HttpResponse:
+    """The community page as every signed-out visitor sees it, from the
+    cache: keyed by the community's version (charter, settings, counts)
+    and its newest listed activity, so a change or a new entry shows at
+    once; two small queries on a hit."""
+    viewer = request.user
+    community = selectors.community_head(viewer=viewer, slug=slug)
+    newest = selectors.latest_public_activity(community=community)
+
+    def build() -> tuple[str, int]:
+        page = selectors.community_page(viewer=viewer, slug=slug)
+        html = render_to_string(
+            f"{DETAIL}#main", _detail_context(viewer, page), request
+        )
+        ttl = cache.fresh_for(*(event.created_at for event in page.recent))
+        return html, ttl
+
+    main = cache.fragment(
+        cache.key(
+            "community",
+            community.pk,
+            community.version,
+            cache.stamp(community.created_at),
+            newest,
+            request.get_full_path(),
+            templates=[DETAIL],
+        ),
+        build,
+    )
+    return render(request, DETAIL, {"community": community, "main_html": main})
+
+
 @refusals
 def community_detail(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     viewer = request.user
+    if not viewer.is_authenticated:
+        return _visitor_detail(request, slug)
     page = selectors.community_page(viewer=viewer, slug=slug)
-    community = page.community
-    return render(
-        request,
-        "communities/detail.html",
-        {
-            "page": page,
-            "community": community,
-            "membership": page.membership,
-            "recent": [(event, describe(event)) for event in page.recent],
-            "can_join": access.can(viewer, "join", community),
-            **_powers(viewer, community),
-        },
-    )
+    return render(request, DETAIL, _detail_context(viewer, page))
 
 
 @login_required

@@ -9,16 +9,19 @@ and redirect back.
 """
 
 from collections.abc import Callable
-from typing import Any
+from typing import Any, cast
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.forms import Form
+from django.forms import ChoiceField, Form
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
+from django.template.defaultfilters import pluralize
+from django.template.loader import get_template, render_to_string
 from django.urls import reverse
 from django.utils.cache import patch_vary_headers
+from django.utils.safestring import SafeString, mark_safe
 from django.views.decorators.http import require_GET, require_POST
 
 from practica import access
@@ -42,6 +45,7 @@ from practica.conversations.forms import (
     TagForm,
 )
 from practica.conversations.models import Conversation, Kind, Reply
+from practica.core import cache
 from practica.core.pagination import Page
 from practica.repertoire import selectors as repertoire
 from practica.search import backends as search
@@ -79,6 +83,100 @@ def _page_or_restart(
         return fetch(cursor=None), _flat(exc), False
 
 
+ROW = "conversations/_row.html"
+
+
+def _author_name(c: Conversation) -> str:
+    """The row author's name, from a stamp's plain values or the row."""
+    if hasattr(c, "author_email"):  # a stamp (conversation_list(stamps=))
+        email = getattr(c, "author_email", None) or ""
+        return getattr(c, "author_display", "") or email.split("@")[0]
+    return c.author.name if c.author else ""
+
+
+def _row_parts(c: Conversation, show_community: bool) -> tuple[Any, ...]:
+    """What a row shows besides relative times, as a key."""
+    if hasattr(c, "community_slug"):  # a stamp: plain values
+        slug = getattr(c, "community_slug", "")
+        name = getattr(c, "community_name", "")
+    else:
+        slug, name = c.community.slug, c.community.name
+    return (
+        c.pk,
+        c.version,
+        cache.stamp(c.created_at),
+        c.view_count,
+        _author_name(c),
+        slug,
+        name if show_community else "",
+    )
+
+
+def _rows(
+    request: Request, items: list[Conversation], show_community: bool
+) -> SafeString:
+    """Each conversation's row, cached per version of what it shows: the
+    conversation (its version covers votes, answers, state, tags), its
+    view count, its author's name and its community's name. ``items``
+    may be stamps: the full rows are then loaded for the misses only."""
+
+    row_key = cache.keyer("row", templates=[ROW])
+
+    def key_of(c: Conversation) -> str:
+        return row_key(*_row_parts(c, show_community))
+
+    def render_rows(missing: list[Conversation]) -> list[tuple[str, int]]:
+        full = {c.pk: c for c in missing if not hasattr(c, "author_email")}
+        if len(full) < len(missing):
+            full.update(
+                selectors.conversation_rows(
+                    viewer=request.user,
+                    ids=[c.pk for c in missing if c.pk not in full],
+                )
+            )
+        row = get_template(ROW)
+        return [
+            (
+                row.render(
+                    {"c": full[c.pk], "show_community": show_community}
+                ),
+                cache.fresh_for(c.created_at, c.last_activity_at),
+            )
+            for c in missing
+        ]
+
+    # One string: a template loop over 30 rows costs more than the rows.
+    return mark_safe(  # noqa: S308 (rendered by our template)
+        "".join(cache.fragments(items, key_of, render_rows))
+    )
+
+
+LIST = "conversations/list.html"
+TABS = "conversations/_tabs.html"
+
+
+def _filters_html(
+    request: Request, form: ListFilterForm, context: dict[str, Any]
+) -> SafeString:
+    """The filter form, cached per set of choices and values: its tag
+    select alone is a widget template per tag."""
+    field = form.fields.get("tag")
+    choices = getattr(field, "choices", [])
+    return cache.fragment(
+        cache.key(
+            "filters",
+            request.path,
+            tuple(choices),
+            tuple((name, form[name].value()) for name in form.fields),
+            templates=[LIST, "web/_field.html"],
+        ),
+        lambda: (
+            render_to_string(f"{LIST}#filters", context, request),
+            cache.MAX_AGE,
+        ),
+    )
+
+
 def _list(
     request: Request,
     *,
@@ -88,16 +186,76 @@ def _list(
     page, cursor_error, more = _page_or_restart(
         fetch, request.GET.get("cursor") or None
     )
-    template = "conversations/list.html"
+    template = LIST
     if _fragment(request):
         template += "#rows" if more else "#results"
-    response = render(
-        request,
-        template,
-        {**template_context, "page": page, "cursor_error": cursor_error},
-    )
+    show_community = bool(template_context.get("show_community"))
+    form = template_context.get("form")
+
+    def context() -> dict[str, Any]:
+        found = {
+            **template_context,
+            "page": page,
+            "rows": _rows(request, page.items, show_community),
+            "cursor_error": cursor_error,
+        }
+        if form is not None and not _fragment(request) and not form.errors:
+            found["filters_html"] = _filters_html(request, form, found)
+        return found
+
+    if request.user.is_authenticated or _fragment(request):
+        response = render(request, template, context())
+    else:
+        response = _visitor_list(
+            request,
+            page,
+            form,
+            show_community,
+            context,
+            heading=template_context.get("heading", ""),
+        )
     patch_vary_headers(response, ["HX-Request"])
     return response
+
+
+def _visitor_list(
+    request: Request,
+    page: Page[Conversation],
+    form: ListFilterForm | None,
+    show_community: bool,
+    context: Callable[[], dict[str, Any]],
+    *,
+    heading: str,
+) -> HttpResponse:
+    """A list as every signed-out visitor sees it, whole from the cache:
+    keyed by what each row shows (its version, views, names), the
+    filters' choices and the address, so any change to a row, a new row or
+    a new tag shows at once."""
+    choices = getattr(form.fields.get("tag"), "choices", []) if form else []
+
+    def build() -> tuple[str, int]:
+        html = render_to_string(f"{LIST}#main", context(), request)
+        moments = [t for c in page.items for t in _row_times(c)]
+        return html, cache.fresh_for(*moments)
+
+    main = cache.fragment(
+        cache.key(
+            "list",
+            request.get_full_path(),
+            heading,  # names the community: a rename shows at once
+            show_community,
+            tuple(choices),
+            tuple(_row_parts(c, show_community) for c in page.items),
+            page.next_cursor,
+            templates=[LIST, ROW, "web/_field.html", TABS],
+        ),
+        build,
+    )
+    return render(request, LIST, {"main_html": main, "heading": heading})
+
+
+def _row_times(c: Conversation) -> tuple[Any, Any]:
+    return c.created_at, c.last_activity_at
 
 
 @refusals
@@ -106,16 +264,26 @@ def conversation_list(
     request: Request, slug: str, sort: str = ""
 ) -> HttpResponse:
     viewer = request.user
-    community = communities.community_get(viewer=viewer, slug=slug)
-    tags = list(selectors.tag_list(viewer=viewer, community=community))
-    form = ListFilterForm(request.GET or None, tags=tags)
+    community = communities.community_head(viewer=viewer, slug=slug)
+    form = ListFilterForm(request.GET or None)
+    # Only the slugs and names (the list shows no more): no Tag objects.
+    cast(ChoiceField, form.fields["tag"]).choices = [
+        ("", "Any tag"),
+        *selectors.tag_list(viewer=viewer, community=community).values_list(
+            "slug", "name"
+        ),
+    ]
     filters = form.filters()
     if sort:  # the unanswered queue
         filters["sort"] = sort
 
     def fetch(cursor: str | None) -> Page[Conversation]:
         return selectors.conversation_list(
-            viewer=viewer, community=community, cursor=cursor, **filters
+            viewer=viewer,
+            community=community,
+            cursor=cursor,
+            stamps=True,
+            **filters,
         )
 
     unanswered = filters["sort"] == "unanswered"
@@ -150,7 +318,7 @@ def all_questions(request: Request) -> HttpResponse:
 
     def fetch(cursor: str | None) -> Page[Conversation]:
         return selectors.conversation_list(
-            viewer=viewer, cursor=cursor, **filters
+            viewer=viewer, cursor=cursor, stamps=True, **filters
         )
 
     return _list(
@@ -271,12 +439,32 @@ def similar(request: Request, slug: str) -> HttpResponse:
 # --- the conversation page ------------------------------------------------
 
 
+def _reader(page: selectors.ConversationPage) -> bool:
+    """Nothing on the page depends on who this viewer is beyond being
+    signed in: no votes, marks, edits or forms."""
+    return not (page.may_participate or page.may_moderate)
+
+
+def _views(c: Conversation) -> int:
+    """Views written so far plus those counted and not yet written (ask
+    before counting this one: a count may write the others)."""
+    return c.view_count + cache.pending(c)
+
+
+def _captured(viewer: Any, c: Conversation) -> list[Any]:
+    # Only a solved question can be captured, so only it asks (one query).
+    if not c.accepted_reply_id:
+        return []
+    return repertoire.captured_from(viewer=viewer, conversation=c)
+
+
 def _detail(
     request: Request,
     page: selectors.ConversationPage,
     *,
     answer_form: AnswerForm | None = None,
     status: int = 200,
+    views: int | None = None,
 ) -> HttpResponse:
     viewer = request.user
     c = page.conversation
@@ -291,12 +479,6 @@ def _detail(
     practised = True
     if answer_form is not None:
         practised = services.from_practice(author=_me(request), conversation=c)
-    # Only a solved question can be captured, so only it asks (one query).
-    captured = (
-        repertoire.captured_from(viewer=viewer, conversation=c)
-        if c.accepted_reply_id
-        else []
-    )
     return render(
         request,
         "conversations/detail.html",
@@ -308,19 +490,107 @@ def _detail(
             "note": selectors.moderation_note(viewer=viewer, conversation=c),
             "answer_form": answer_form,
             "practised": practised,
-            "captured": captured,
+            "captured": _captured(viewer, c),
+            "views": _views(c) if views is None else views,
             "just_asked": request.GET.get("asked") == "1" and page.may_edit,
         },
         status=status,
     )
 
 
+# The parts of the cached page that differ per request.
+VIEWS_HOLE = "<!--practica:views-->"
+CAPTURED_HOLE = "<!--practica:captured-->"
+DETAIL = "conversations/detail.html"
+
+
+def _reader_detail(
+    request: Request,
+    c: Conversation,
+    page: selectors.ConversationPage | None = None,
+    *,
+    views: int,
+) -> HttpResponse:
+    """The page as every reader sees it (no votes, forms or edits), from
+    the cache: keyed by the conversation's version, so any write to it or
+    its answers shows at once; the view count and the captured artifacts
+    are filled in per request."""
+    viewer = request.user
+
+    def build() -> tuple[str, int]:
+        full = page or selectors.conversation_page(viewer=viewer, pk=c.pk)
+        whole = full.conversation
+        note = selectors.moderation_note(viewer=viewer, conversation=whole)
+        html = render_to_string(
+            f"{DETAIL}#main",
+            {"page": full, "c": whole, "note": note, "holes": True},
+            request,
+        )
+        ttl = cache.fresh_for(
+            whole.created_at,
+            whole.edited_at,
+            whole.last_activity_at,
+            note.created_at if note else None,
+            *(t for rv in full.replies for t in _reply_times(rv)),
+            *(cm.created_at for cm in full.comments),
+        )
+        return html, ttl
+
+    main = cache.fragment(
+        cache.key(
+            "question",
+            c.pk,
+            c.version,
+            cache.stamp(c.created_at),
+            viewer.is_authenticated,
+            request.get_full_path(),
+            templates=[DETAIL],
+        ),
+        build,
+    )
+    captured = _captured(viewer, c)
+    filled = main.replace(
+        VIEWS_HOLE, f"{views} view{pluralize(views)}", 1
+    ).replace(
+        CAPTURED_HOLE,
+        render_to_string(
+            f"{DETAIL}#captured", {"c": c, "captured": captured}, request
+        )
+        if captured
+        else "",
+        1,
+    )
+    return render(
+        request,
+        DETAIL,
+        {"c": c, "main_html": mark_safe(filled)},  # noqa: S308 (ours)
+    )
+
+
+def _reply_times(rv: selectors.ReplyView) -> list[Any]:
+    return [
+        rv.reply.created_at,
+        rv.reply.edited_at,
+        *(cm.created_at for cm in rv.comments),
+    ]
+
+
 @refusals
 @require_GET
 def detail(request: Request, pk: int) -> HttpResponse:
-    page = selectors.conversation_page(viewer=request.user, pk=pk)
-    services.conversation_viewed(conversation=page.conversation)
-    return _detail(request, page)
+    viewer = request.user
+    if not viewer.is_authenticated:
+        # Anonymous visitors are readers: one query on a cache hit.
+        c = selectors.conversation_head(viewer=viewer, pk=pk)
+        views = _views(c)
+        cache.count(c)
+        return _reader_detail(request, c, views=views)
+    page = selectors.conversation_page(viewer=viewer, pk=pk)
+    views = _views(page.conversation)
+    cache.count(page.conversation)
+    if _reader(page):
+        return _reader_detail(request, page.conversation, page, views=views)
+    return _detail(request, page, views=views)
 
 
 @login_required

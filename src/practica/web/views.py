@@ -2,27 +2,54 @@
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
 
 from practica.communities import selectors
 from practica.communities.models import Status
+from practica.core import cache
 
 PUBLIC_ON_HOME = 12
 
 
-def home(request: HttpRequest) -> HttpResponse:
+HOME = "web/home.html"
+
+
+def _visitor_home(request: HttpRequest) -> HttpResponse:
+    """The front page every signed-out visitor sees, from the cache: keyed
+    by the version of each community it lists (a change to one, or one
+    more, shows at once); one small query on a hit."""
     viewer = request.user
-    if not viewer.is_authenticated:
+    shown = selectors.directory_stamps(viewer=viewer, size=PUBLIC_ON_HOME)
+
+    def build() -> tuple[str, int]:
         page = selectors.community_list(viewer=viewer, size=PUBLIC_ON_HOME)
-        return render(
-            request,
-            "web/home.html",
+        html = render_to_string(
+            f"{HOME}#main",
             {
                 "public": page.items,
                 "more_public": page.next_cursor is not None,
                 "member_of": set(),
                 "pending_in": set(),
             },
+            request,
         )
+        return html, cache.MAX_AGE  # no relative times on it
+
+    main = cache.fragment(
+        cache.key(
+            "home",
+            tuple((pk, v, cache.stamp(t)) for pk, v, t in shown),
+            templates=[HOME, "communities/_card.html"],
+        ),
+        build,
+    )
+    return render(request, HOME, {"main_html": main})
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    viewer = request.user
+    if not viewer.is_authenticated:
+        return _visitor_home(request)
     mine = list(selectors.my_memberships(viewer=viewer))
     return render(
         request,
