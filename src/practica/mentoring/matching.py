@@ -31,11 +31,11 @@ every IANA zone's offset is a multiple of 15 minutes, so overlaps are
 exact, and overlaps for all pairs are one matrix product.
 
 Batch assignment is a minimum-cost full matching of requests against
-offer places (each offer repeated once per place left) plus one "no
-helper" column per request, solved by scipy's LAPJVsp on the sparse graph
-of each request's best ``top_k`` candidates: never over capacity, each
-request at most once, and the total score as high as the candidates
-allow.
+offer places (each offer repeated once per place left), the smaller side
+each with a "left unmatched" partner, solved by scipy's LAPJVsp on the
+sparse graph of each request's best ``top_k`` candidates: never over
+capacity, each request at most once, and the total score as high as the
+candidates allow.
 """
 
 from collections.abc import Iterable, Mapping, Sequence
@@ -612,20 +612,31 @@ def assign(
     e_cols = starts + offsets
     # Costs must be non-zero: a real edge costs less than "no helper".
     top_cost = float(value.max()) + 1.0
-    cost = np.concatenate(
-        (top_cost - e_vals, np.full(n_r, top_cost, dtype=np.float64))
-    )
-    all_rows = np.concatenate((e_rows, np.arange(n_r)))
-    all_cols = np.concatenate((e_cols, n_places + np.arange(n_r)))
-    graph = csr_matrix(
-        (cost, (all_rows, all_cols)), shape=(n_r, n_places + n_r)
-    )
-    r_idx, c_idx = min_weight_full_bipartite_matching(graph)
     owner = np.repeat(np.arange(n_o), places)
+    # The smaller side is the rows, each with its own "unmatched" column:
+    # LAPJVsp augments once per row, so scarce places make it fast.
+    by_place = n_places < n_r
+    rows_of, cols_of = (e_cols, e_rows) if by_place else (e_rows, e_cols)
+    n_rows = n_places if by_place else n_r
+    n_cols = n_r if by_place else n_places
+    cost = np.concatenate(
+        (top_cost - e_vals, np.full(n_rows, top_cost, dtype=np.float64))
+    )
+    all_rows = np.concatenate((rows_of, np.arange(n_rows)))
+    all_cols = np.concatenate((cols_of, n_cols + np.arange(n_rows)))
+    graph = csr_matrix(
+        (cost, (all_rows, all_cols)), shape=(n_rows, n_cols + n_rows)
+    )
+    if n_rows == 0:
+        return []
+    r_idx, c_idx = min_weight_full_bipartite_matching(graph)
     pairs = []
-    for r, c in zip(r_idx.tolist(), c_idx.tolist(), strict=True):
-        if c >= n_places:
+    for a, b in zip(r_idx.tolist(), c_idx.tolist(), strict=True):
+        if b >= n_cols:
             continue
-        j = int(owner[c])
-        pairs.append(Pair(s.needs[r].id, s.offers[j].id, float(s.total[r, j])))
+        need, place = (b, a) if by_place else (a, b)
+        j = int(owner[place])
+        pairs.append(
+            Pair(s.needs[need].id, s.offers[j].id, float(s.total[need, j]))
+        )
     return pairs
