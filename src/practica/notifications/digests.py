@@ -14,17 +14,21 @@ Review-due notices for artifact owners are inbox notifications, made by
 :func:`review_notices`.
 """
 
+import functools
+import heapq
 import logging
 import smtplib
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.db.models import F, Q
 from django.template.loader import render_to_string
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
 from practica.accounts.models import User
@@ -208,6 +212,25 @@ def _sessions(
     return out
 
 
+def _linker(name: str) -> Callable[..., str]:
+    """A fast ``reverse`` for one URL name with integer arguments: the
+    pattern is reversed once, then filled in (reverse is ~0.2 ms)."""
+    marks = (987654321, 987654322)
+
+    def link(*args: Any) -> str:
+        return template.format(*args)
+
+    try:
+        path = reverse(name, args=marks[:1])
+        template = path.replace(str(marks[0]), "{}")
+    except NoReverseMatch:
+        path = reverse(name, args=marks)
+        template = path.replace(str(marks[0]), "{}").replace(
+            str(marks[1]), "{}"
+        )
+    return link
+
+
 def compose_batch(
     prefs: list[Preference], now: datetime
 ) -> dict[int, Sections]:
@@ -351,37 +374,77 @@ def compose_batch(
     zones = {uid: people[uid].time_zone for uid in ids}
     sessions = _sessions(ids, zones, member_of, now, until)
 
-    out: dict[int, Sections] = {uid: Sections() for uid in ids}
-    for pk, title, cid, tag_names, author, created in questions:
-        slugs = {str(n).lower() for n in tag_names or []}
-        url = reverse("conversations:detail", args=[pk])
-        for uid in ids:
-            if author == uid or created < since[uid]:
-                continue
-            s = out[uid].questions
-            if len(s) >= PER_SECTION:
-                continue
-            by_tag = any(
-                c == cid and n.lower() in slugs for c, n in wanted_tags[uid]
-            )
-            if cid in areas[uid] or by_tag:
-                s.append(Item(f"q:{pk}", title, url))
+    # Each person's candidates, newest first, by community: a person
+    # walks only the lists of their own communities.
+    wide = PER_SECTION * 5  # room for what earlier digests already said
+    asked: dict[int, list[Any]] = defaultdict(list)
+    for row in questions:
+        asked[row[2]].append(row)
+    solved: dict[int, list[Any]] = defaultdict(list)
     for data, summary, sol_cid, created in solutions:
         conv = (data or {}).get("conversation")
-        if not isinstance(conv, int):
-            continue
-        url = reverse("conversations:detail", args=[conv])
-        for uid in ids:
-            s = out[uid].solutions
-            if (
-                sol_cid in areas[uid]
-                and created >= since[uid]
-                and len(s) < PER_SECTION
-                and all(i.key != f"sol:{conv}" for i in s)
-            ):
-                s.append(Item(f"sol:{conv}", summary, url))
+        if isinstance(conv, int) and sol_cid:
+            solved[sol_cid].append((conv, summary, created))
+    newcomers: dict[int, list[Any]] = defaultdict(list)
+    for joiner in joined:
+        newcomers[joiner[1]].append(joiner)
+    question_url = _linker("conversations:detail")
+    person_url = _linker("accounts:person")
+    artifact_url = _linker("repertoire:detail")
+    out: dict[int, Sections] = {uid: Sections() for uid in ids}
+    for uid in ids:
+        s = out[uid]
+        by_tag = defaultdict(set)
+        for c, name in wanted_tags[uid]:
+            by_tag[c].add(name.lower())
+        rows = heapq.merge(
+            *(asked[c] for c in areas[uid] | set(by_tag)),
+            key=lambda r: r[5],
+            reverse=True,
+        )
+        for pk, title, cid, tag_names, author, created in rows:
+            if len(s.questions) >= wide or created < since[uid]:
+                break
+            if author == uid:
+                continue
+            if cid not in areas[uid] and not by_tag[cid] & {
+                str(n).lower() for n in tag_names or []
+            }:
+                continue
+            s.questions.append(Item(f"q:{pk}", title, question_url(pk)))
+        seen: set[int] = set()
+        for conv, summary, created in heapq.merge(
+            *(solved[c] for c in areas[uid]), key=lambda r: r[2], reverse=True
+        ):
+            if len(s.solutions) >= wide or created < since[uid]:
+                break
+            if conv not in seen:
+                seen.add(conv)
+                s.solutions.append(
+                    Item(
+                        f"sol:{conv}",
+                        summary,
+                        question_url(conv),
+                    )
+                )
+        for mpk, _cid, cname, person, name, at in heapq.merge(
+            *(newcomers[c] for c in coordinates[uid]),
+            key=lambda r: r[5],
+            reverse=True,
+        ):
+            if len(s.welcome) >= wide or at is None or at < since[uid]:
+                break
+            if person != uid:
+                s.welcome.append(
+                    Item(
+                        f"welcome:{mpk}",
+                        name or "A new member",
+                        person_url(person),
+                        f"joined {cname}",
+                    )
+                )
     for uid, apk, title, until_at, cid in reviews:
-        if cid not in member_of[uid] or len(out[uid].reviews) >= PER_SECTION:
+        if cid not in member_of[uid] or len(out[uid].reviews) >= wide:
             continue
         due = until_at.date().isoformat() if until_at else "never"
         note = (
@@ -393,28 +456,10 @@ def compose_batch(
             Item(
                 f"review:{apk}:{due}",
                 title,
-                reverse("repertoire:detail", args=[apk]),
+                artifact_url(apk),
                 note,
             )
         )
-    for mpk, cid, cname, member, name, at in joined:
-        for uid in ids:
-            s = out[uid].welcome
-            if (
-                cid in coordinates[uid]
-                and member != uid
-                and at is not None
-                and at >= since[uid]
-                and len(s) < PER_SECTION
-            ):
-                s.append(
-                    Item(
-                        f"welcome:{mpk}",
-                        name or "A new member",
-                        reverse("accounts:person", args=[member]),
-                        f"joined {cname}",
-                    )
-                )
     for uid, found in sessions.items():
         out[uid].sessions = found
     # 9. what earlier digests said
@@ -426,12 +471,19 @@ def compose_batch(
     )
     for uid, parts in out.items():
         for name in TITLES:
-            setattr(
-                parts,
-                name,
-                [i for i in getattr(parts, name) if (uid, i.key) not in said],
-            )
+            fresh = [
+                i for i in getattr(parts, name) if (uid, i.key) not in said
+            ]
+            setattr(parts, name, fresh[:PER_SECTION])
     return out
+
+
+@functools.cache
+def _links() -> dict[str, str]:
+    return {
+        "settings_link": emails.absolute(reverse("notifications:settings")),
+        "inbox_link": emails.absolute(reverse("notifications:inbox")),
+    }
 
 
 def _render(
@@ -453,8 +505,7 @@ def _render(
         "person": person,
         "parts": parts,
         "frequency": "daily" if frequency == Frequency.DAILY else "weekly",
-        "settings_link": emails.absolute(reverse("notifications:settings")),
-        "inbox_link": emails.absolute(reverse("notifications:inbox")),
+        **_links(),
     }
     label = (
         "Your daily digest"
