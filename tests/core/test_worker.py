@@ -3,6 +3,7 @@ from datetime import timedelta
 import pytest
 from django.core.management import call_command
 from django.utils import timezone
+from django.utils.module_loading import autodiscover_modules
 from django_tasks_db.models import DBTaskResult
 
 from practica.core import worker
@@ -30,6 +31,7 @@ def test_queued_task_runs_in_the_worker_and_mail_reaches_smtp(smtp_sink):
 
 
 def test_periodic_jobs_are_enqueued_when_due(monkeypatch):
+    autodiscover_modules("tasks")  # the apps' own jobs, registered first
     monkeypatch.setattr(worker, "PERIODIC", {})
     worker.every(timedelta(minutes=5))(tasks_for_tests.tick)
     now = timezone.now()
