@@ -28,6 +28,14 @@
 4. **Report.** A table on stdout and ``bench/results/<date>-<commit>-
    search-scale.json`` (machine, corpus, settings, figures, peak memory).
 
+``--backend postgres`` measures PostgreSQL's full-text search instead
+(``SEARCH_BACKEND=postgres``), in the database of ``DATABASE_URL`` (which
+must be migrated; its ``search_document`` table is emptied before and
+after): the indexer's write path, 500 documents a transaction, then the
+same queries through ``postgres.search``. Its CPU time is this process's
+only; the work is the server's. It is slow at a million posts: use
+``--threads 25000`` or so.
+
 Memory stays bounded: threads are read and indexed one at a time (the
 writer's heap is ``--heap`` MB) and nothing else is kept.
 """
@@ -211,6 +219,60 @@ def build_docs(where: Path, limit: int, users: dict[int, list[str]]) -> Any:
         )
 
 
+def index_rows(where: Path, limit: int) -> dict[str, Any]:
+    """PostgreSQL: the indexer's own write path, 500 documents a
+    transaction, into an emptied search_document table."""
+    from django.db import connection
+
+    from practica.search import postgres
+
+    users = {}
+    with open(where / "users.jsonl") as fh:
+        for line in fh:
+            u = json.loads(line)
+            users[u["id"]] = [u["display_name"], u["username"]]
+    postgres.write({}, clear=True)
+    docs = posts = 0
+    engine_s = 0.0
+    batch: dict[str, Any] = {}
+    started = time.perf_counter()
+    for doc, n_posts in build_docs(where, limit, users):
+        batch[doc.key] = doc
+        docs += 1
+        posts += n_posts
+        if len(batch) == 500:
+            handed = time.perf_counter()
+            postgres.write(batch)
+            engine_s += time.perf_counter() - handed
+            batch = {}
+        if docs % 50_000 == 0:
+            rate = posts / (time.perf_counter() - started)
+            log(f"  {docs:,} threads, {posts:,} posts ({rate:,.0f} posts/s)")
+    if batch:
+        handed = time.perf_counter()
+        postgres.write(batch)
+        engine_s += time.perf_counter() - handed
+    seconds = time.perf_counter() - started
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE search_document")
+        cursor.execute("SELECT pg_total_relation_size('search_document')")
+        size = cursor.fetchone()[0]
+    return {
+        "threads": docs,
+        "posts": posts,
+        "seconds_to_commit": round(seconds, 1),
+        "seconds_with_merges": round(seconds, 1),
+        "posts_per_s": round(posts / seconds),
+        "docs_per_s": round(docs / seconds),
+        "engine_seconds": round(engine_s, 1),
+        "engine_posts_per_s": round(posts / engine_s),
+        # This process only: PostgreSQL's own work is in its server.
+        "cpu_seconds": None,
+        "posts_per_cpu_s": None,
+        "index_mb": round(size / 1e6),
+    }
+
+
 def index_corpus(
     where: Path, limit: int, heap_mb: int, writer_threads: int
 ) -> dict[str, Any]:
@@ -304,14 +366,13 @@ def percentile(values: list[float], p: float) -> float:
 
 
 def run_queries(rounds: int, meta: dict[str, Any]) -> dict[str, Any]:
-    from practica.search import engine
     from practica.search.query import parse
 
     slugs = {f"c{i}": i for i in range(1, COMMUNITIES + 1)}
     visible = list(range(1, VISIBLE + 1))
     seen = {s: i for s, i in slugs.items() if i in visible}
     # Correctness first: the rare token, seen from every community.
-    rare = engine.search(
+    rare = store().search(
         parsed=parse(meta["rare_token"]),
         community_ids=list(slugs.values()),
         community_slugs=slugs,
@@ -331,7 +392,7 @@ def run_queries(rounds: int, meta: dict[str, Any]) -> dict[str, Any]:
         parsed = [parse(t) for t in texts]
         totals = []
         for p in parsed:  # warm-up (and the totals)
-            found = engine.search(
+            found = store().search(
                 parsed=p,
                 community_ids=visible,
                 community_slugs=seen,
@@ -345,7 +406,7 @@ def run_queries(rounds: int, meta: dict[str, Any]) -> dict[str, Any]:
             for p in parsed:
                 started = time.perf_counter()
                 spent = time.process_time()
-                engine.search(
+                store().search(
                     parsed=p,
                     community_ids=visible,
                     community_slugs=seen,
@@ -402,7 +463,8 @@ def table(report: dict[str, Any]) -> str:
     ix = report["indexing"]
     lines = [
         f"Search at scale: {ix['threads']:,} threads, {ix['posts']:,} posts "
-        f"(tantivy, viewer sees {VISIBLE} of {COMMUNITIES} communities)",
+        f"({report['backend']}, viewer sees {VISIBLE} of {COMMUNITIES} "
+        "communities)",
         "",
         f"{'':<24} {'':>9} {'wall time, ms':^26} {'CPU time, ms':^26}",
         f"{'query':<24} {'matches':>9} {'p50':>8} {'p95':>8} {'p99':>8} "
@@ -424,8 +486,12 @@ def table(report: dict[str, Any]) -> str:
         f"{ix['posts_per_s']:,} posts/s with reading the corpus "
         f"({ix['docs_per_s']:,} threads/s; {ix['seconds_to_commit']} s to "
         f"commit, {ix['seconds_with_merges']} s with merges; "
-        f"{ix['index_mb']:,} MB on disk); "
-        f"{ix['posts_per_cpu_s']:,} posts per CPU-second",
+        f"{ix['index_mb']:,} MB on disk)"
+        + (
+            f"; {ix['posts_per_cpu_s']:,} posts per CPU-second"
+            if ix["posts_per_cpu_s"]
+            else ""
+        ),
     ]
     inc = report.get("incremental")
     if inc:
@@ -444,6 +510,14 @@ def table(report: dict[str, Any]) -> str:
 
 
 LIMIT = 0
+BACKEND = "tantivy"
+
+
+def store() -> Any:
+    """The engine module measured: tantivy's or PostgreSQL's."""
+    from practica.search import engine, postgres
+
+    return postgres if BACKEND == "postgres" else engine
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -468,9 +542,19 @@ def main(argv: list[str] | None = None) -> None:
         help="threads for the 500-per-commit write path; 0 skips it",
     )
     ap.add_argument("--keep", action="store_true", help="keep the index")
+    ap.add_argument(
+        "--backend",
+        choices=("tantivy", "postgres"),
+        default="tantivy",
+        help="postgres: PostgreSQL full-text search, in the database of "
+        "DATABASE_URL (migrated; its search_document table is emptied "
+        "first and at the end); CPU time then leaves out the server's",
+    )
     ap.add_argument("--out", type=Path, default=ROOT / "bench/results")
     args = ap.parse_args(argv)
     LIMIT = args.threads
+    global BACKEND
+    BACKEND = args.backend
     meta = ensure_corpus(args.corpus, args.threads)
 
     tmp = Path(tempfile.mkdtemp(prefix="practica-search-scale-"))
@@ -487,9 +571,12 @@ def main(argv: list[str] | None = None) -> None:
     started = time.perf_counter()
     try:
         log(f"indexing {args.threads:,} threads into {tmp}")
-        indexing = index_corpus(
-            args.corpus, args.threads, args.heap, args.writer_threads
-        )
+        if BACKEND == "postgres":
+            indexing = index_rows(args.corpus, args.threads)
+        else:
+            indexing = index_corpus(
+                args.corpus, args.threads, args.heap, args.writer_threads
+            )
         log(
             f"indexed {indexing['posts']:,} posts: "
             f"{indexing['posts_per_s']:,} posts/s"
@@ -498,7 +585,7 @@ def main(argv: list[str] | None = None) -> None:
         log("querying")
         queries = run_queries(args.rounds, meta)
         incremental = None
-        if args.incremental_sample:
+        if args.incremental_sample and BACKEND == "tantivy":
             settings.SEARCH_INDEX_DIR = str(tmp / "incremental")
             engine.forget()
             log(
@@ -511,6 +598,10 @@ def main(argv: list[str] | None = None) -> None:
     finally:
         if not args.keep:
             shutil.rmtree(tmp, ignore_errors=True)
+            if BACKEND == "postgres":
+                from practica.search import postgres
+
+                postgres.write({}, clear=True)
     commit = subprocess.run(
         ["git", "rev-parse", "--short", "HEAD"],
         capture_output=True,
@@ -521,6 +612,7 @@ def main(argv: list[str] | None = None) -> None:
     report = {
         "date": datetime.now(UTC).isoformat(timespec="seconds"),
         "commit": commit,
+        "backend": BACKEND,
         "machine": machine(),
         "corpus": {
             "generator": "shared/bench/corpus.py",
@@ -545,7 +637,8 @@ def main(argv: list[str] | None = None) -> None:
         "seconds": round(time.perf_counter() - started),
     }
     args.out.mkdir(parents=True, exist_ok=True)
-    name = f"{datetime.now(UTC):%Y-%m-%d}-{commit}-search-scale.json"
+    suffix = "" if BACKEND == "tantivy" else f"-{BACKEND}"
+    name = f"{datetime.now(UTC):%Y-%m-%d}-{commit}-search-scale{suffix}.json"
     (args.out / name).write_text(json.dumps(report, indent=1) + "\n")
     print(table(report))
     log(f"wrote {args.out / name}")
