@@ -554,7 +554,7 @@ def _tags(thread: Any) -> list[Any]:
 # --- writing -------------------------------------------------------------
 
 
-def _write(plan: _Plan, now: datetime) -> list[Notification]:
+def _write(plan: _Plan, now: datetime, *, email: bool) -> list[Notification]:
     if plan.follows:
         Follow.objects.bulk_create(plan.follows, ignore_conflicts=True)
     if not plan.notifications:
@@ -580,7 +580,8 @@ def _write(plan: _Plan, now: datetime) -> list[Notification]:
         User.objects.filter(pk__in=uids).update(
             inbox_unread=F("inbox_unread") + count
         )
-    emails.queue(made, now)
+    if email:
+        emails.queue(made, now)
     return made
 
 
@@ -597,9 +598,14 @@ def catch_up(
     max_age: timedelta | None = MAX_AGE,
     settle_for: timedelta | None = None,
     now: datetime | None = None,
+    email: bool = True,
 ) -> int:
     """Fan out every activity after the cursor; returns how many
-    notifications were made. Safe to run from several workers."""
+    notifications were made. Safe to run from several workers.
+
+    ``max_age``: older entries notify nobody (None: all do);
+    ``email=False`` fills inboxes without queueing email (for loading
+    history, such as the demo's)."""
     now = now or timezone.now()
     horizon = now - (settle() if settle_for is None else settle_for)
     made = 0
@@ -619,7 +625,7 @@ def catch_up(
             known = [a for a in rows if a.verb in VERBS]
             if known:
                 plan = _decide(known, max_age=max_age, now=now)
-                made += len(_write(plan, now))
+                made += len(_write(plan, now, email=email))
             cursor.last_activity_id = rows[-1].pk
             cursor.save(update_fields=["last_activity_id", "updated_at"])
 
