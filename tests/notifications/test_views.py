@@ -194,3 +194,29 @@ def test_mentions_lookup_lists_people_by_handle_or_name(client, reader):
     assert found[0]["handle"] == "ada-lovelace"
     assert client.get("/people/mentions?q=grace").json()["results"] == []
     assert client.get("/people/mentions?q=").json()["results"] == []
+
+
+def test_the_digests_command_reports_what_it_did(community, smtp_sink):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    out = StringIO()
+    call_command("digests", stdout=out)
+    assert "digests:" in out.getvalue() and "people due" in out.getvalue()
+
+
+def test_follow_link_include_returns_to_the_page(client, community, reader):
+    from django.template import Context, Template
+    from django.test import RequestFactory
+
+    request = RequestFactory().get("/c/x/questions/")
+    request.user = reader
+    html = Template(
+        '{% include "notifications/_follow.html" with kind="tag" pk=7 %}'
+    ).render(Context({"user": reader, "request": request}))
+    assert 'href="/follow/tag/7/?next=/c/x/questions/"' in html
+    signed_in(client, reader)
+    url = reverse("notifications:follow", args=["community", community.pk])
+    back = client.post(url + "?next=/c/x/", {"level": "everything"})
+    assert back["Location"] == "/c/x/"
