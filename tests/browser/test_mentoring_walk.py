@@ -1,5 +1,5 @@
-"""The mentoring walk: a member offers help; a newcomer sees the pathway
-and asks for a mentor; the coordinator runs matching and proposes the
+"""The mentoring walk: a member offers help; a newcomer joins, sees the
+pathway and asks for a mentor; the coordinator runs matching and proposes the
 pair the engine explains; both accept, a mentorship starts, the first
 check-in is recorded and the newcomer's pathway step ticks."""
 
@@ -9,7 +9,7 @@ from playwright.sync_api import Page, expect
 
 from practica.accounts import services as accounts
 from practica.communities import services as communities
-from practica.communities.models import Community, Kind, Role
+from practica.communities.models import Community, Kind
 from practica.mentoring import services as mentoring
 from practica.mentoring.models import Match, Mentorship
 from tests.browser.conftest import Steps, sign_in, sign_out
@@ -31,9 +31,7 @@ def people(transactional_db) -> dict[str, object]:
     accounts.expertise_set(
         actor=expert, person=expert, skill="Terraform", level=5, years=9
     )
-    newcomer = member(
-        community, Role.NEWCOMER, user__display_name="Lucas Silva"
-    )
+    newcomer = UserFactory(display_name="Lucas Silva")
     mentoring.pathway_save(
         actor=coordinator,
         community=community,
@@ -79,8 +77,14 @@ def test_offer_ask_match_accept_checkin(
     steps("offered")
     sign_out(page)
 
-    # The newcomer sees the pathway and asks for a mentor from it.
+    # A newcomer joins, sees the pathway and asks for a mentor from it.
     sign_in(page, people["newcomer"].email, PASSWORD)
+    page.goto(f"/c/{community.slug}/")
+    page.get_by_role("button", name="Join", exact=True).click()
+    expect(page.get_by_role("button", name="Join", exact=True)).to_have_count(
+        0
+    )
+    steps("joined")
     page.goto(f"/c/{community.slug}/pathway/")
     expect(page.get_by_text("0 of 1 steps done.")).to_be_visible()
     steps("pathway before")
