@@ -200,3 +200,16 @@ def test_sponsor_overview(client, c, django_assert_max_num_queries):
     # A sponsor sees a community's figures, never its stories or people.
     assert client.get(f"/c/{c.slug}/health/").status_code == 200
     assert client.get(f"/c/{c.slug}/health/people/").status_code == 403
+
+
+def test_the_worker_warms_the_cache(client, c, django_assert_max_num_queries):
+    from practica.analytics.tasks import refresh_health
+
+    assert refresh_health.call() == 1
+    client.force_login(c.asker)
+    # UTC is the site's zone: the figures and network come from the cache.
+    c.asker.time_zone = "UTC"
+    c.asker.save(update_fields=["time_zone"])
+    with django_assert_max_num_queries(10):
+        r = client.get(f"/c/{c.slug}/health/")
+    assert r.status_code == 200 and 'data-figure="asked"' in r.content.decode()

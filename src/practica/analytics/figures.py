@@ -350,6 +350,7 @@ def medians(
         f"{_seconds(later, 'c.created_at')} AS secs "
         f"FROM {conv} c {join} "
         f"WHERE c.community_id IN ({marks}) AND c.kind = %s "
+        f"AND {'c.reply_count > 0' if what == 'first_answer' else '1 = 1'} "
         "AND c.created_at >= %s AND c.created_at < %s"
     )
     params += [*ids, Kind.QUESTION, adapt(bs[0].start), adapt(bs[-1].end)]

@@ -155,6 +155,14 @@ class Network:
     def only_take(self) -> list[Department]:
         return [d for d in self.departments if d.got and not d.gave]
 
+    def strongest(
+        self, n: int
+    ) -> list[tuple[tuple[int, int], dict[str, int]]]:
+        """The ``n`` pairs with the most help, most first."""
+        return sorted(
+            self.pairs.items(), key=lambda kv: (-sum(kv[1].values()), kv[0])
+        )[:n]
+
     def strip_people(self) -> "Network":
         """The same network with every person-level detail removed."""
         self.people, self.pairs = {}, {}

@@ -12,6 +12,7 @@ from practica.analytics.network import KINDS, Network
 from practica.communities.schemas import CommunityRefOut
 
 PeriodIn = Literal["week", "month"]
+PAIRS_MAX = 200
 
 
 class SeriesOut(Schema):
@@ -133,7 +134,11 @@ class NetworkOut(Schema):
         description="True for coordinators: pairs, connectors, overload "
         "and isolated members are filled in; empty for everyone else."
     )
-    pairs: list[PairOut]
+    pairs: list[PairOut] = Field(
+        description=f"The {PAIRS_MAX} pairs with the most help; every "
+        "pair is in network.csv."
+    )
+    pairs_total: int
     connectors: list[ConnectorOut]
     overloaded: list[OverloadOut]
     isolated: list[PersonRefOut]
@@ -170,8 +175,9 @@ class NetworkOut(Schema):
             people_included=people,
             pairs=[
                 PairOut(helper=ref(a), helped=ref(b), counts=k)
-                for (a, b), k in n.pairs.items()
+                for (a, b), k in n.strongest(PAIRS_MAX)
             ],
+            pairs_total=len(n.pairs),
             connectors=[
                 ConnectorOut(person=ref(p.id), cut_off=c)
                 for p, c in n.connectors

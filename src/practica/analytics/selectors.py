@@ -5,6 +5,7 @@ network from :mod:`network`; this module decides who may ask for what
 and in which time zone periods are cut.
 """
 
+import copy
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -13,6 +14,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from dateutil.relativedelta import relativedelta
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404
@@ -37,6 +39,82 @@ from practica.mentoring import selectors as mentoring
 
 NETWORK_MONTHS = 12
 CITED_SHOWN = 5
+# Figures and the network are costly on a big community (seconds over
+# 100 k questions) and change slowly: each is kept this long in the
+# cache, keyed by what it depends on (see docs/analytics.md).
+CACHE_SECONDS = getattr(settings, "ANALYTICS_CACHE_SECONDS", 900)
+
+
+def _cached(key: str, make: Any, *, fresh: bool = False) -> Any:
+    if CACHE_SECONDS <= 0:
+        return make()
+    found = None if fresh else cache.get(key)
+    if found is None:
+        found = make()
+        cache.set(key, found, CACHE_SECONDS)
+    return found
+
+
+def _network_of(
+    community: Community, months: int, now: datetime, *, fresh: bool = False
+) -> network.Network:
+    start = now - relativedelta(months=months)
+    return _cached(
+        f"analytics:net:{community.pk}:{months}",
+        lambda: network.build(
+            [community.pk],
+            start,
+            now,
+            mentoring.help_edges(community, start=start, end=now),
+            load=mentoring.mentor_load(community),
+        ),
+        fresh=fresh,
+    )
+
+
+def refresh(community: Community, now: datetime | None = None) -> None:
+    """Recompute a community's help network and its monthly and weekly
+    figures in the site's time zone into the cache (the worker does this
+    every few minutes, so the first visitor does not wait)."""
+    now = now or timezone.now()
+    _network_of(community, NETWORK_MONTHS, now, fresh=True)
+    zone = ZoneInfo(settings.TIME_ZONE)
+    for period in Period.values:
+        cached_figures(
+            [community.pk],
+            period=period,
+            tz=zone,
+            now=now,
+            community=community,
+            fresh=True,
+        )
+
+
+def cached_figures(
+    ids: list[int],
+    *,
+    period: str,
+    tz: ZoneInfo,
+    now: datetime,
+    community: Community | None = None,
+    fresh: bool = False,
+) -> figures.Figures:
+    """:func:`figures.compute`, from the cache when it was computed in the
+    last CACHE_SECONDS for the same communities, period and zone."""
+    key = "analytics:fig:{}:{}:{}:{}:{}".format(
+        ",".join(map(str, sorted(ids))) if len(ids) < 50 else hash(tuple(ids)),
+        period,
+        tz.key,
+        figures.buckets(period, tz, now)[-1].end.isoformat(),
+        int(community is not None),
+    )
+    return _cached(
+        key,
+        lambda: figures.compute(
+            ids, period=period, tz=tz, now=now, community=community
+        ),
+        fresh=fresh,
+    )
 
 
 def period_of(value: str | None) -> str:
@@ -106,7 +184,7 @@ def community_health(
     period = period_of(period)
     zone = zone_for(viewer, tz)
     now = now or timezone.now()
-    figs = figures.compute(
+    figs = cached_figures(
         [community.pk], period=period, tz=zone, now=now, community=community
     )
     net = help_network(viewer=viewer, community=community, now=now)
@@ -146,16 +224,9 @@ def help_network(
     gets the totals and the departments."""
     access.require(viewer, "view_health", community)
     now = now or timezone.now()
-    start = now - relativedelta(months=months)
-    net = network.build(
-        [community.pk],
-        start,
-        now,
-        mentoring.help_edges(community, start=start, end=now),
-        load=mentoring.mentor_load(community),
-    )
+    net = _network_of(community, months, now)
     if not access.can(viewer, "view_help_people", community):
-        net.strip_people()
+        net = copy.copy(net).strip_people()
     return net
 
 
@@ -206,7 +277,7 @@ def overview(
     now = now or timezone.now()
     comms = list(sponsored_communities(viewer).order_by("name"))
     ids = [c.pk for c in comms]
-    figs = figures.compute(ids, period=period, tz=zone, now=now)
+    figs = cached_figures(ids, period=period, tz=zone, now=now)
     # The last complete period, as on the figures.
     last = figs.buckets[-1]
     year = figs.buckets[0].start
@@ -271,7 +342,10 @@ def overview(
         for c in comms
     ]
     start = now - relativedelta(months=NETWORK_MONTHS)
-    net = network.build(ids, start, now)
+    net = _cached(
+        f"analytics:net:{hash(tuple(ids))}",
+        lambda: network.build(ids, start, now),
+    )
     return Overview(
         figures=figs,
         rows=[r for r in rows if r.named],

@@ -24,6 +24,7 @@ from practica.web import pages
 Request = pages.HtmxRequest
 refusals = pages.refusals("analytics/denied.html")
 PEOPLE_SHOWN = 30
+PAIRS_SHOWN = 100
 
 
 def _charts(figs: Figures) -> list[dict[str, Any]]:
@@ -125,6 +126,8 @@ def people(request: Request, slug: str) -> HttpResponse:
             "kinds": KINDS,
             "dashes": charts.DASH,
             "shown": PEOPLE_SHOWN,
+            "pairs": net.strongest(PAIRS_SHOWN),
+            "pairs_shown": PAIRS_SHOWN,
         },
     )
 
