@@ -9,6 +9,7 @@ from practica.web import (
     demo_analytics,
     demo_events,
     demo_mentoring,
+    demo_notifications,
 )
 
 
@@ -28,8 +29,10 @@ class Command(BaseCommand):
         "a rhythm of events (weekly clinics, a monthly managers' meeting, "
         "talks and workshops) with RSVPs, attendance, problems and notes; "
         "help offers, requests, matches, mentorships and an onboarding "
-        "pathway; value stories and a reflection. Everything is written "
-        "through the services in one transaction; running it again adds "
+        "pathway; value stories and a reflection; follows and an inbox for "
+        "everyone. Everything is written "
+        "through the services, one transaction per part; running it again "
+        "adds "
         "nothing that is already there. Every demo person signs in with "
         f"the password '{demo.PASSWORD}'; the sign-ins are printed at the "
         "end (-v 0 prints nothing)."
@@ -41,7 +44,13 @@ class Command(BaseCommand):
         result = demo.build(stdout=out)
         # The later apps build on the people, communities, questions and
         # repertoire above, in this order (stories cite events and help).
-        for app in (demo_events, demo_mentoring, demo_analytics):
+        # Notifications last: they fan out over everything written before.
+        for app in (
+            demo_events,
+            demo_mentoring,
+            demo_analytics,
+            demo_notifications,
+        ):
             app.load(stdout=out)
         if not quiet:
             demo.report(result, stdout=self.stdout)
