@@ -95,8 +95,6 @@ def test_reply_level_hears_replies_not_everything_and_mute_hears_neither(
 def test_mentions_reach_people_who_can_see_once_per_post(community):
     author, ada = member(community), member(community)
     outsider = UserFactory(display_name="Out Sider")
-    private = CommunityFactory(visibility=Visibility.PRIVATE)
-    member(private, user=author) if False else None
     q = ask(
         author,
         community,
@@ -238,3 +236,23 @@ def test_batch_queries_do_not_grow_with_activities(
     with django_assert_max_num_queries(small + 2):
         fan_out()
     assert unread(readers[0]) == 18
+
+
+def test_a_proposed_match_asks_both_people(community):
+    from practica.mentoring import services as mentoring
+    from tests.mentoring.factories import helper, need, offer
+
+    lead = member(community, Role.COORDINATOR)
+    expert = helper(community)
+    asker = member(community)
+    match = mentoring.match_propose(
+        actor=lead,
+        offer=offer(expert, community),
+        request=need(asker, community),
+    )
+    fan_out()
+    for person in (expert, asker):
+        [n] = [x for x in inbox(person) if x.verb == "match.proposed"]
+        assert n.reason == Reason.REQUEST
+        assert n.url == f"/help/requests/{match.request_id}/"
+    assert not [x for x in inbox(lead) if x.verb == "match.proposed"]
