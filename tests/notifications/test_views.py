@@ -220,3 +220,21 @@ def test_follow_link_include_returns_to_the_page(client, community, reader):
     url = reverse("notifications:follow", args=["community", community.pk])
     back = client.post(url + "?next=/c/x/", {"level": "everything"})
     assert back["Location"] == "/c/x/"
+
+
+def test_more_loads_the_next_page_as_a_fragment(client, community, reader):
+    from practica.notifications.selectors import PAGE
+
+    some_news(community, reader, PAGE + 2)
+    signed_in(client, reader)
+    first = client.get(reverse("notifications:inbox")).content.decode()
+    assert first.count('class="inbox-thread') == PAGE
+    cursor = first.split("cursor=")[1].split('"')[0]
+    more = client.get(
+        reverse("notifications:inbox") + f"?cursor={cursor}",
+        headers={"HX-Request": "true"},
+    ).content.decode()
+    assert "<html" not in more
+    assert more.count('class="inbox-thread') == 2
+    bad = client.get(reverse("notifications:inbox") + "?cursor=zzz")
+    assert "not valid" in bad.content.decode()
