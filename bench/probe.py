@@ -5,7 +5,8 @@ word finds exactly the threads meta.json names, and counts the queries
 each page makes (one warm request through django.test.Client). Prints one
 JSON object.
 
-    PRACTICA_ENV=production ... python bench/probe.py CORPUS_DIR SLUG
+    PRACTICA_ENV=production ... python bench/probe.py CORPUS_DIR SLUG \
+        [SEARCH_PATH [MADE_JSON [SE_SLUG]]]
 """
 
 import json
@@ -28,8 +29,16 @@ def _setup() -> None:
     django.setup()
 
 
-def pages(meta: dict[str, Any], slug: str, search_path: str) -> dict:
-    """name -> {path, ...}: what the benchmark loads."""
+def pages(
+    meta: dict[str, Any],
+    slug: str,
+    search_path: str,
+    made: dict[str, Any] | None = None,
+    se_slug: str = "",
+) -> dict:
+    """name -> {path, ...}: what the benchmark loads. ``made`` is what
+    bench/setup.py added (an artifact, events); ``se_slug`` the community
+    the Stack Exchange dump went into (empty: not imported)."""
     from django.urls import Resolver404, resolve
 
     from practica.conversations.models import Conversation
@@ -64,11 +73,58 @@ def pages(meta: dict[str, Any], slug: str, search_path: str) -> dict:
             "path": f"{search}?{urlencode({'q': word})}" if search else None,
             "label": f"search '{word}'",
         }
+    made = made or {}
+    found["artifact"] = {
+        "path": f"/r/{made['artifact']}/" if made.get("artifact") else None,
+        "label": "artifact page",
+    }
+    found["events"] = {
+        "path": _route(f"/c/{slug}/events/") if made.get("events") else None,
+        "label": "event calendar (month)",
+    }
     found["api_list"] = {
         "path": f"/api/v1/communities/{slug}/conversations",
         "label": "API: question list",
     }
+    if se_slug:
+        found.update(se_pages(se_slug))
     return found
+
+
+def _route(path: str) -> str | None:
+    """``path`` when this build serves it, else None (skipped)."""
+    from django.urls import Resolver404, resolve
+
+    try:
+        resolve(path)
+    except Resolver404:
+        return None
+    return path
+
+
+def se_pages(se_slug: str) -> dict[str, dict[str, Any]]:
+    """The Stack Exchange community's list, and its question in the
+    middle (by id) among those with at least two answers."""
+    from practica.conversations.models import Conversation
+
+    ids = list(
+        Conversation.objects.filter(
+            community__slug=se_slug, reply_count__gte=2
+        )
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    mid = ids[len(ids) // 2] if ids else None
+    return {
+        "se_questions": {
+            "path": f"/c/{se_slug}/questions/",
+            "label": "Stack Exchange: question list",
+        },
+        "se_question": {
+            "path": f"/q/{mid}/" if mid else None,
+            "label": f"Stack Exchange: question page (#{mid})",
+        },
+    }
 
 
 def rare_check(meta: dict[str, Any], slug: str) -> dict[str, Any]:
@@ -166,18 +222,23 @@ def counts(slug: str) -> dict[str, Any]:
 def main(argv: list[str]) -> int:
     corpus, slug = Path(argv[0]), argv[1]
     search_path = argv[2] if len(argv) > 2 else "/search/"
+    made = json.loads(argv[3]) if len(argv) > 3 else {}
+    se_slug = argv[4] if len(argv) > 4 else ""
     _setup()
     meta = json.loads((corpus / "meta.json").read_text())
-    found = pages(meta, slug, search_path)
+    found = pages(meta, slug, search_path, made, se_slug)
     measure(found)
     rare = rare_check(meta, slug)
     search_page_check(found, rare)
     for page in found.values():
         page.pop("body", None)
-    json.dump(
-        {"pages": found, "rare": rare, "counts": counts(slug)},
-        sys.stdout,
-    )
+    counted = counts(slug)
+    if se_slug:
+        se = counts(se_slug)
+        counted["stackexchange"] = {
+            k: se[k] for k in ("questions", "answers", "counter_problems")
+        }
+    json.dump({"pages": found, "rare": rare, "counts": counted}, sys.stdout)
     return 0
 
 

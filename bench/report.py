@@ -11,7 +11,8 @@ NONE = "\N{EN DASH}"
 # The table's rows, in this order (the JSON keeps its keys sorted).
 ORDER = (
     "hello", "home", "community", "questions", "question",
-    "search_common", "search_rare", "api_list",
+    "search_common", "search_rare", "artifact", "events", "api_list",
+    "se_questions", "se_question",
 )  # fmt: skip
 TIMES = "\N{MULTIPLICATION SIGN}"
 
@@ -47,6 +48,7 @@ def table(result: dict[str, Any]) -> str:
     head = ["page", "queries", "ms in-process"]
     for c in conns:
         head += [f"req/s c{c}", f"of floor c{c}", f"p50 / p99 ms c{c}"]
+    head += [f"CPU ms/req c{conns[0]}", "of floor by CPU"]
     head.append("goal (≥ 40 %, p99 < 50 ms)")
     lines = [
         "| " + " | ".join(head) + " |",
@@ -76,6 +78,15 @@ def table(result: dict[str, Any]) -> str:
                 "floor" if name == "hello" else _pct(run["ratio"]),
                 f"{_ms(lat['p50'])} / {_ms(lat['p99'])}",
             ]
+        first = page["runs"].get(str(conns[0])) or {}
+        row += [
+            f"{first['cpu_ms']:.2f}" if first.get("cpu_ms") else NONE,
+            "floor"
+            if name == "hello"
+            else _pct(first.get("cpu_ratio"))
+            if first
+            else NONE,
+        ]
         row.append(
             "—"
             if name == "hello"
@@ -83,6 +94,10 @@ def table(result: dict[str, Any]) -> str:
         )
         lines.append("| " + " | ".join(row) + " |")
     return "\n".join(lines)
+
+
+def conns_text(cfg: dict[str, Any]) -> str:
+    return str(cfg["connections"][0])
 
 
 def summary(result: dict[str, Any]) -> str:
@@ -113,6 +128,11 @@ def summary(result: dict[str, Any]) -> str:
             for c, fl in result["floor"].items()
         )
         + ".",
+        f"- *CPU ms/req*: the gunicorn workers' CPU time per request at "
+        f"{conns_text(cfg)} connection (user + system, from /proc), and the "
+        "floor's CPU per request over the page's: the share least moved by "
+        "whatever else the machine runs, since a busy machine lowers "
+        "requests/s but hardly the work each request takes.",
         "- *ms in-process*: median time to serve the page through "
         "django.test.Client in one process (no server, no network), the "
         "figure least moved by the machine's load; the floor's is the "
@@ -161,6 +181,22 @@ def summary(result: dict[str, Any]) -> str:
             f"({imp['rows_per_second']:,.0f} rows/s), search index "
             f"{imp.get('index_seconds', 0):.0f} s"
             + (")." if imp.get("reused") else ".")
+        )
+    se = imp.get("stackexchange") or {}
+    se_counts = result["counts"].get("stackexchange") or {}
+    if se_counts:
+        lines.append(
+            f"- Stack Exchange dump {se.get('site', '')}: "
+            f"{se_counts['questions']:,} questions and "
+            f"{se_counts['answers']:,} answers in their own community "
+            f"(`practica import stackexchange`"
+            + (
+                f", {se['wall_seconds']:.0f} s"
+                if se.get("wall_seconds") is not None
+                else ""
+            )
+            + (", reused" if se.get("reused") else "")
+            + ")."
         )
     problems = result["counts"].get("counter_problems") or []
     if problems:

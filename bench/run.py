@@ -45,6 +45,7 @@ SIZES = {
     "large": {"users": 5000, "threads": 100_000, "replies": 4},
 }
 SLUG = "bench"
+SE_SLUG = "stackexchange"
 HOST = "127.0.0.1"
 BIN = Path(sys.executable).parent
 
@@ -182,7 +183,88 @@ def ensure_database(
     return stats
 
 
-def probe(env: dict[str, str], corpus: Path, search_path: str) -> dict:
+def stackexchange_dump() -> Path | None:
+    """The Stack Exchange dump's site folder (../shared/data/stackexchange
+    or PRACTICA_BENCH_SE), or None when it is not there."""
+    base = Path(
+        os.environ.get(
+            "PRACTICA_BENCH_SE", ROOT.parent / "shared/data/stackexchange"
+        )
+    )
+    if (base / "Posts.xml").exists():
+        return base
+    sites = sorted(p.parent for p in base.glob("*/Posts.xml"))
+    return sites[0] if sites else None
+
+
+def ensure_stackexchange(env: dict[str, str], data: Path) -> dict[str, Any]:
+    """Import the Stack Exchange dump into its own community (once per
+    database: the importer is idempotent, but a second run still reads
+    the whole dump). {} when there is no dump or no importer."""
+    marker = data / "bench-stackexchange.json"
+    if marker.exists():
+        return {"reused": True, **json.loads(marker.read_text())}
+    dump = stackexchange_dump()
+    if dump is None:
+        log("no Stack Exchange dump found: its pages are skipped")
+        return {}
+    log(f"importing the Stack Exchange dump {dump.name}")
+    began = time.perf_counter()
+    done = subprocess.run(
+        [
+            str(BIN / "practica"),
+            "import",
+            "stackexchange",
+            str(dump),
+            "--community",
+            SE_SLUG,
+            "--name",
+            "Stack Exchange: " + dump.name,
+        ],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=3600,
+        check=False,
+    )
+    if done.returncode != 0:
+        if "invalid choice" in done.stderr or "Unknown command" in done.stderr:
+            log("this build has no 'practica import stackexchange': skipped")
+            return {}
+        sys.exit(
+            "the Stack Exchange import failed:\n" + done.stdout + done.stderr
+        )
+    stats = {
+        "site": dump.name,
+        "wall_seconds": round(time.perf_counter() - began, 1),
+    }
+    marker.write_text(json.dumps(stats))
+    return stats
+
+
+def setup_pages(env: dict[str, str], corpus: Path) -> dict[str, Any]:
+    """An artifact and events in the bench community (bench/setup.py)."""
+    done = subprocess.run(
+        [sys.executable, str(HERE / "setup.py"), str(corpus), SLUG],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
+    if done.returncode != 0:
+        sys.exit(f"bench/setup.py failed:\n{done.stdout}{done.stderr}")
+    made: dict[str, Any] = json.loads(done.stdout)
+    return made
+
+
+def probe(
+    env: dict[str, str],
+    corpus: Path,
+    search_path: str,
+    made: dict[str, Any],
+    se_slug: str,
+) -> dict:
     done = subprocess.run(
         [
             sys.executable,
@@ -190,6 +272,8 @@ def probe(env: dict[str, str], corpus: Path, search_path: str) -> dict:
             str(corpus),
             SLUG,
             search_path,
+            json.dumps(made),
+            se_slug,
         ],
         env=env,
         capture_output=True,
@@ -269,6 +353,19 @@ class Server:
             timeout=10,
         ).stdout
         return [int(p) for p in out.split()]
+
+    def cpu_seconds(self) -> float:
+        """User + system CPU the workers have used so far (seconds)."""
+        tick = os.sysconf("SC_CLK_TCK")
+        total = 0
+        for pid in self.workers():
+            try:
+                fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)
+            except OSError:
+                continue
+            parts = fields[1].split()
+            total += int(parts[11]) + int(parts[12])  # utime, stime
+        return total / tick
 
     def memory(self) -> list[dict[str, float]]:
         """Resident and peak resident memory of each worker (MB)."""
@@ -361,13 +458,21 @@ def measure(
             order += [name, "hello"]
     for c in connections:
         for name in order:
+            began = server.cpu_seconds()
             run = wrk.run(
                 server.url(pages[name]["path"]), connections=c, seconds=seconds
             )
             run.name = name
+            # The workers' CPU per request: what the page costs, whatever
+            # else the machine runs (requests/s moves with that).
+            run.cpu_ms = (
+                (server.cpu_seconds() - began) * 1000 / run.requests
+                if run.requests
+                else 0.0
+            )
             log(
                 f"c{c} {name:<14} {run.rps:8.0f} req/s  p50 {run.p50:6.1f} ms"
-                f"  p99 {run.p99:6.1f} ms"
+                f"  p99 {run.p99:6.1f} ms  cpu {run.cpu_ms:5.2f} ms/req"
                 + (f"  {run.errors} ERRORS" if run.errors else "")
             )
             runs.append(run)
@@ -388,9 +493,11 @@ def assemble(
     for c in args.connections:
         hello = [r for r in runs if r.name == "hello" and r.connections == c]
         rps = [r.rps for r in hello]
+        cpu = sorted(r.cpu_ms for r in hello)
         floor[str(c)] = {
             "runs": rps,
             "rps": sum(rps) / len(rps),
+            "cpu_ms": cpu[len(cpu) // 2],
             "p50_ms": sorted(r.p50 for r in hello)[len(hello) // 2],
             "p99_ms": sorted(r.p99 for r in hello)[len(hello) // 2],
         }
@@ -407,15 +514,19 @@ def assemble(
                 p50=floor[key]["p50_ms"], p99=floor[key]["p99_ms"]
             )
             data["ratio"] = 1.0
+            data["cpu_ms"] = floor[key]["cpu_ms"]
+            data["cpu_ratio"] = 1.0
         else:
             # Against the mean of the two floor runs around this one.
             around = (runs[i - 1].rps + runs[i + 1].rps) / 2
             data["floor_rps"] = around
             data["ratio"] = run.rps / around
+            cpu_floor = (runs[i - 1].cpu_ms + runs[i + 1].cpu_ms) / 2
+            data["cpu_ratio"] = cpu_floor / run.cpu_ms if run.cpu_ms else None
         pages[run.name]["runs"][key] = data
     for entry in pages.values():
         if not entry.get("path"):
-            entry["skipped"] = "no search page in this build"
+            entry["skipped"] = "not in this build"
     commit = git("rev-parse", "--short", "HEAD") or "nocommit"
     return {
         "date": datetime.now(UTC).strftime("%Y-%m-%d"),
@@ -500,9 +611,11 @@ def main(argv: list[str]) -> int:
     imported = ensure_database(
         env, where, data, reuse=args.reuse_db, size=args.size
     )
+    se = ensure_stackexchange(env, data)
+    made = setup_pages(env, where)
     practica(env, "collectstatic", "--no-input", "-v0", timeout=600)
     log("checking pages and counting queries")
-    probed = probe(env, where, args.search_path)
+    probed = probe(env, where, args.search_path, made, SE_SLUG if se else "")
     if not probed["rare"]["ok"]:
         log(f"SEARCH IS WRONG for the rare word: {probed['rare']}")
     for name, page in probed["pages"].items():
@@ -529,7 +642,7 @@ def main(argv: list[str]) -> int:
         probed=probed,
         runs=runs,
         memory=memory,
-        imported=imported,
+        imported={**imported, "stackexchange": se},
         loads=(load_before, os.getloadavg()[0]),
     )
     md = report.write(result, args.results, args.docs)

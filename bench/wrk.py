@@ -24,6 +24,7 @@ class Run:
     socket_errors: dict[str, int] = field(default_factory=dict)
     transfer_per_sec: str = ""
     name: str = ""
+    cpu_ms: float = 0.0  # the server's CPU per request (bench/run.py)
 
     @property
     def p50(self) -> float:

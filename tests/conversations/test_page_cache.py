@@ -2,6 +2,7 @@
 and page views counted without a write: every change shows at once, no
 viewer sees another's buttons, and every view is written in the end."""
 
+import os
 import select
 import shutil
 import subprocess
@@ -313,19 +314,22 @@ def redis_cache(settings, tmp_path):
     proc = subprocess.Popen(  # noqa: S603 (our own fixed arguments)
         [server, "--port", "0", "--unixsocket", str(sock), "--save", ""],
         stdout=subprocess.PIPE,
-        text=True,
     )
     try:
-        # It says when it is ready; wait for that line (at most 10 s).
+        # It says when it is ready: read its log (unbuffered) until then,
+        # at most 10 s.
         assert proc.stdout is not None
+        fd = proc.stdout.fileno()
         ready = select.poll()
-        ready.register(proc.stdout, select.POLLIN)
-        for _ in range(200):
+        ready.register(fd, select.POLLIN)
+        said = b""
+        while b"ready to accept connections" not in said.lower():
             if not ready.poll(10_000):
-                pytest.fail("redis-server did not start within 10 s")
-            line = proc.stdout.readline()
-            if not line or "ready to accept connections" in line.lower():
-                break
+                pytest.fail(f"redis-server did not start: {said[-500:]!r}")
+            chunk = os.read(fd, 4096)
+            if not chunk:
+                pytest.fail(f"redis-server stopped: {said[-500:]!r}")
+            said += chunk
         settings.CACHES = {
             "default": {
                 "BACKEND": "django.core.cache.backends.redis.RedisCache",
