@@ -104,6 +104,13 @@ class Slot:
         return None if cap is None else max(cap - self.going_count, 0)
 
     @property
+    def would_wait(self) -> bool:
+        """Answering going now would join the wait list."""
+        if self.event.capacity is None or self.seats_left:
+            return False
+        return not (self.mine and self.mine.status == RsvpStatus.GOING)
+
+    @property
     def is_past(self) -> bool:
         return self.starts_at <= timezone.now()
 
@@ -393,19 +400,20 @@ def occurrence_page(
     if row is not None:
         rsvps = list(
             Rsvp.objects.filter(occurrence=row)
-            .exclude(status=RsvpStatus.NOT_GOING)
             .select_related("user")
             .order_by("queued_at", "created_at", "id")
         )
         for r in rsvps:
+            if getattr(viewer, "pk", None) == r.user_id:
+                slot.mine = r
+            if r.status == RsvpStatus.NOT_GOING:
+                continue
             if r.status == RsvpStatus.MAYBE:
                 page.maybe.append(r)
             elif r.waitlisted:
                 page.waiting.append(r)
             else:
                 page.going.append(r)
-            if getattr(viewer, "pk", None) == r.user_id:
-                slot.mine = r
         attendance = list(
             Attendance.objects.filter(occurrence=row).select_related("user")
         )
