@@ -181,3 +181,25 @@ def test_private_people_words_do_not_leak_through_search(plant):
 
     anonymous = backends.search(viewer=AnonymousUser(), text="hydraulic")
     assert anonymous.hits == [] and anonymous.total == 0
+
+
+def test_members_are_not_crowded_out_by_the_organisation(plant, settings):
+    # Many better-matching people outside the community: the engine is
+    # asked about the community's members only.
+    hydraulics = Skill.objects.get(slug="hydraulics")
+    for i in range(60):
+        ExpertiseFactory(
+            user=UserFactory(
+                display_name=f"Far Away {i}",
+                introduction_html="<p>Hydraulic hydraulic presses.</p>",
+            ),
+            skill=hydraulics,
+            level=5,
+        )
+    q = ask(
+        plant["asker"],
+        plant["community"],
+        title="Hydraulic press leaking oil at the ram seal",
+    )
+    got = suggest(plant["asker"], q)
+    assert set(got) == {"Eda Expert", "Tom Talker"}

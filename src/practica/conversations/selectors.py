@@ -399,16 +399,8 @@ def who_to_ask(
     tags = list(conversation.tags.all())
     skill_ids = {t.skill_id for t in tags if t.skill_id}
     slugs = {t.slug for t in tags}
-    about = " ".join([conversation.title, *(t.name for t in tags)])
-    known = search.evidence(
-        text=about,
-        tags=sorted(slugs),
-        community=conversation.community,
-        exclude=conversation.pk,
-    )
-    profiles, threads = known.people, known.threads
-    if not tags and not profiles and not threads:
-        return []
+    if not tags and settings.SEARCH_BACKEND == "database":
+        return []  # by tags alone (see search.backends.evidence)
     members = set(
         Membership.objects.filter(
             community_id=conversation.community_id, status=Status.ACTIVE
@@ -416,6 +408,17 @@ def who_to_ask(
         .exclude(user=conversation.author)
         .values_list("user_id", flat=True)
     )
+    about = " ".join([conversation.title, *(t.name for t in tags)])
+    known = search.evidence(
+        text=about,
+        tags=sorted(slugs),
+        community=conversation.community,
+        people=members,
+        exclude=conversation.pk,
+    )
+    profiles, threads = known.people, known.threads
+    if not tags and not profiles and not threads:
+        return []
     matched = {m.id: m for m in profiles if m.id in members}
     score: dict[int, float] = defaultdict(float)
     reasons: dict[int, list[str]] = defaultdict(list)

@@ -14,6 +14,7 @@ function (see docs/search.md).
 """
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -168,6 +169,7 @@ def evidence(
     text: str,
     tags: list[str],
     community: Community,
+    people: Iterable[int] | None = None,
     exclude: int = 0,
     limit: int = 20,
 ) -> Evidence:
@@ -178,9 +180,11 @@ def evidence(
     ``text`` (any of its words), without the one numbered ``exclude``.
 
     People are visible to every signed-in person, and the caller has
-    checked that the viewer may see the community; it narrows people to
-    its members. Nothing with the ``database`` backend (tests of other
-    apps), whose "who to ask" goes by tags alone.
+    checked that the viewer may see the community; ``people`` (ids: the
+    community's members) narrows the people inside the engine's query,
+    so a large organisation's other experts do not crowd them out.
+    Nothing with the ``database`` backend (tests of other apps), whose
+    "who to ask" goes by tags alone.
     """
     if settings.SEARCH_BACKEND == "database":
         return Evidence()
@@ -189,14 +193,15 @@ def evidence(
         return Evidence()
     _fresh()
     store = indexer.store()
-    people = store.people(words=words, tags=tags, limit=50)
+    among = sorted(people) if people is not None else None
+    found = store.people(words=words, tags=tags, limit=50, among=among)
     threads = []
     if words:
-        found = store.similar(
+        similar = store.similar(
             words=words, community_ids=[community.pk], limit=limit + 1
         )
-        threads = [h for h in found if h.id != exclude][:limit]
-    return Evidence(people=people, threads=threads)
+        threads = [h for h in similar if h.id != exclude][:limit]
+    return Evidence(people=found, threads=threads)
 
 
 def _database(words: list[str], ids: list[int], limit: int) -> list[Hit]:

@@ -476,10 +476,17 @@ class Match:
     tags: list[str]
 
 
-def people(*, words: list[str], tags: list[str], limit: int) -> list[Match]:
+def people(
+    *,
+    words: list[str],
+    tags: list[str],
+    limit: int,
+    among: list[int] | None = None,
+) -> list[Match]:
     """People whose profile (skills, job title, department,
     introduction) has any of ``words``, or who list one of ``tags`` as a
-    skill; best first. People belong to the whole organisation."""
+    skill; best first; only those numbered in ``among`` when given.
+    People belong to the whole organisation."""
     from practica.search.documents import ORGANISATION
 
     idx = index()
@@ -496,7 +503,7 @@ def people(*, words: list[str], tags: list[str], limit: int) -> list[Match]:
         options.append(
             (tv.Occur.Should, tv.Query.boost_query(_term("tags", tag), 2.0))
         )
-    if not options:
+    if not options or among == []:
         return []
     query = tv.Query.boolean_query(
         [
@@ -510,6 +517,18 @@ def people(*, words: list[str], tags: list[str], limit: int) -> list[Match]:
                 tv.Query.term_set_query(schema, "type", ["person"]),
             ),
         ]
+        + (
+            [
+                (
+                    tv.Occur.Must,
+                    tv.Query.term_set_query(
+                        schema, "key", [f"person:{i}" for i in among]
+                    ),
+                )
+            ]
+            if among is not None
+            else []
+        )
     )
     searcher = idx.searcher()
     marks = None

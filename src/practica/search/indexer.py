@@ -66,7 +66,12 @@ class Engine(Protocol):
     ) -> list[engine.Hit]: ...
 
     def people(
-        self, *, words: list[str], tags: list[str], limit: int
+        self,
+        *,
+        words: list[str],
+        tags: list[str],
+        limit: int,
+        among: list[int] | None = None,
     ) -> list[engine.Match]: ...
 
 

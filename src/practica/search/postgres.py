@@ -379,14 +379,21 @@ def similar(
         return [_hit(row, False) for row in cursor.fetchall()]
 
 
-def people(*, words: list[str], tags: list[str], limit: int) -> list[Match]:
+def people(
+    *,
+    words: list[str],
+    tags: list[str],
+    limit: int,
+    among: list[int] | None = None,
+) -> list[Match]:
     """People whose profile (skills, job title, department,
     introduction) has any of ``words``, or who list one of ``tags`` as a
-    skill; best first. People belong to the whole organisation."""
+    skill; best first; only those numbered in ``among`` when given.
+    People belong to the whole organisation."""
     _check()
     words = [w for w in (_safe(w) for w in words) if w]
     tags = [_text(t) for t in tags if t]
-    if not words and not tags:
+    if (not words and not tags) or among == []:
         return []
     any_word = (
         " || ".join(f"plainto_tsquery('{CONFIG}', %s)" for _ in words)
@@ -402,11 +409,12 @@ def people(*, words: list[str], tags: list[str], limit: int) -> list[Match]:
         " + CASE WHEN d.tags ?| %s THEN 1.0 ELSE 0 END"
     )
     marks = f"ts_headline('{CONFIG}', d.body, q.query, %s)" if words else "''"
+    among_sql = " AND d.obj_id = ANY(%s)" if among is not None else ""
     sql = f"""
         SELECT d.obj_id, {rank} AS rank, d.tags::text, {marks}
         FROM search_document d, (SELECT {any_word} AS query) q
         WHERE d.community_id = %s AND d.type = 'person'
-          AND ({" OR ".join(match)})
+          AND ({" OR ".join(match)}){among_sql}
         ORDER BY rank DESC, d.key
         LIMIT %s
     """  # noqa: S608 (this module's constants; values are parameters)
@@ -416,6 +424,8 @@ def people(*, words: list[str], tags: list[str], limit: int) -> list[Match]:
     params += [*words, ORGANISATION]
     if tags:
         params.append(list(tags))
+    if among is not None:
+        params.append(list(among))
     params.append(limit)
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
