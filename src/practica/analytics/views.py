@@ -227,7 +227,6 @@ def story_new(request: Request, slug: str) -> HttpResponse:
         request,
         "analytics/story_form.html",
         {"community": community, "form": form},
-        status=422 if form.errors else 200,
     )
 
 
@@ -402,5 +401,4 @@ def reflection_new(request: Request, slug: str) -> HttpResponse:
             ],
             "here": reverse("analytics:reflection_new", args=[slug]),
         },
-        status=422 if form.errors else 200,
     )
