@@ -353,3 +353,37 @@ def test_event_address_goes_to_the_next_date(client, community, coordinator):
     nxt = e.starts_between(timezone.now(), timezone.now() + timedelta(8))[0]
     assert r["Location"] == _occ_url(e, nxt)
     assert nxt > datetime.now(UTC)
+
+
+def test_next_sessions_include_renders_for_the_community_page(
+    rf, community, coordinator, django_assert_max_num_queries
+):
+    from django.template.loader import render_to_string
+
+    e = event(community, coordinator, title="Clinic", rrule="FREQ=WEEKLY")
+    services.occurrence_cancel(
+        actor=coordinator, event=e, original_start=e.starts_at
+    )
+    request = rf.get("/")
+    request.user = coordinator
+    with django_assert_max_num_queries(4):
+        upcoming = selectors.next_sessions(coordinator, community)
+    html = render_to_string(
+        "events/_next_sessions.html",
+        {"community": community, "next_sessions": upcoming},
+        request=request,
+    )
+    assert html.count("Clinic") == 3  # the cancelled first one is skipped
+    assert selectors.key(e.starts_at) not in html
+    assert reverse("events:calendar", args=[community.slug]) in html
+
+
+def test_public_calendar_for_anonymous_visitors(
+    client, community, coordinator
+):
+    e = event(community, coordinator, title="Open talk", kind="guest_talk")
+    r = client.get(reverse("events:calendar", args=[community.slug]))
+    assert r.status_code == 200
+    assert b"Open talk" in r.content
+    page = client.get(_occ_url(e, e.starts_at))
+    assert b"Sign in</a> to say whether you are coming" in page.content
