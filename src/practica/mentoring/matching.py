@@ -45,8 +45,6 @@ from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 import numpy as np
-from scipy.sparse import csr_matrix
-from scipy.sparse.csgraph import min_weight_full_bipartite_matching
 
 FORMATS = ("answer", "pair", "review", "mentor")
 FORMAT_WORDS = {
@@ -624,6 +622,11 @@ def assign(
     )
     all_rows = np.concatenate((rows_of, np.arange(n_rows)))
     all_cols = np.concatenate((cols_of, n_cols + np.arange(n_rows)))
+    # scipy only when matching runs: importing it costs every web worker
+    # a second at start-up for pages that never match anyone.
+    from scipy.sparse import csr_matrix
+    from scipy.sparse.csgraph import min_weight_full_bipartite_matching
+
     graph = csr_matrix(
         (cost, (all_rows, all_cols)), shape=(n_rows, n_cols + n_rows)
     )
