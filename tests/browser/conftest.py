@@ -89,6 +89,13 @@ class Steps:
 
 @pytest.fixture
 def page(browser: Browser, live_server, request) -> Iterator[Page]:  # type: ignore[no-untyped-def]
+    # The first request in a process imports every app's views and API;
+    # pay that here, not inside a page's timeout.
+    from django.urls import get_resolver
+
+    get_resolver().url_patterns  # noqa: B018
+    import practica.api.api  # noqa: F401
+
     context = browser.new_context(
         base_url=live_server.url, viewport={"width": 1200, "height": 900}
     )
