@@ -213,3 +213,36 @@ def test_the_worker_warms_the_cache(client, c, django_assert_max_num_queries):
     with django_assert_max_num_queries(10):
         r = client.get(f"/c/{c.slug}/health/")
     assert r.status_code == 200 and 'data-figure="asked"' in r.content.decode()
+
+
+def test_stories_for_include_and_a_prefilled_link(client, c):
+    from django.template.loader import render_to_string
+
+    from practica.analytics import selectors
+
+    s = services.story_create(
+        author=c.asker,
+        community=c,
+        title="Cited",
+        cycle="applied",
+        happened="h",
+        difference="d",
+        links=[f"artifact:{c.art.pk}"],
+    )
+    cited = selectors.stories_citing(c.asker, c.art)
+    url = f"/c/{c.slug}/stories/new/?link=artifact:{c.art.pk}"
+    html = render_to_string(
+        "analytics/_stories_for.html", {"cited": cited, "tell_url": url}
+    )
+    assert f'href="/stories/{s.pk}/"' in html and "Cited" in html
+    assert "Tell a value story about this" in html
+    client.force_login(c.asker)
+    form = client.get(url).context["form"]
+    assert form.initial["links"] == f"artifact:{c.art.pk}"
+    empty = selectors.stories_citing(c.asker, c)  # nothing cites it
+    assert (
+        render_to_string(
+            "analytics/_stories_for.html", {"cited": empty}
+        ).strip()
+        == ""
+    )
