@@ -4,7 +4,6 @@ links an artifact (a link she may not see is refused first), opens the
 artifact from the story, and features the story."""
 
 import re
-import urllib.request
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -60,12 +59,8 @@ def world(transactional_db) -> World:
 
 
 def test_health_story_feature(
-    page: Page, steps: Steps, js_errors: list[str], world: World, live_server
+    page: Page, steps: Steps, js_errors: list[str], world: World
 ):
-    # The live server's first request imports and compiles much (8 to
-    # 10 s on a loaded machine, beyond Playwright's patience): make it
-    # here, with a longer wait.
-    urllib.request.urlopen(f"{live_server.url}/accounts/login/", timeout=120)  # noqa: S310
     slug = world.community.slug
     sign_in(page, world.coordinator.email, PASSWORD)
     page.goto(f"/c/{slug}/health/")
