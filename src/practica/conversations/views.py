@@ -102,7 +102,7 @@ def _row_parts(c: Conversation, show_community: bool) -> tuple[Any, ...]:
     else:
         slug, name = c.community.slug, c.community.name
     return (
-        c.pk,
+        c.id,
         c.version,
         cache.stamp(c.created_at),
         c.view_count,
@@ -126,19 +126,19 @@ def _rows(
         return row_key(*_row_parts(c, show_community))
 
     def render_rows(missing: list[Conversation]) -> list[tuple[str, int]]:
-        full = {c.pk: c for c in missing if not hasattr(c, "author_email")}
+        full = {c.id: c for c in missing if not hasattr(c, "author_email")}
         if len(full) < len(missing):
             full.update(
                 selectors.conversation_rows(
                     viewer=request.user,
-                    ids=[c.pk for c in missing if c.pk not in full],
+                    ids=[c.id for c in missing if c.id not in full],
                 )
             )
         row = get_template(ROW)
         return [
             (
                 row.render(
-                    {"c": full[c.pk], "show_community": show_community}
+                    {"c": full[c.id], "show_community": show_community}
                 ),
                 cache.fresh_for(c.created_at, c.last_activity_at),
             )

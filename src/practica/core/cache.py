@@ -318,6 +318,11 @@ def _flush_at_exit() -> None:  # pragma: no cover - runs at interpreter exit
     if not any(_local.counts.values()) or not settings.configured:
         return
     try:
-        flush_counts(redis=False)
-    except Exception:
-        log.exception("Could not write the view counts at exit.")
+        for what in COUNTED:
+            counts = _local.drain(what)
+            if counts:
+                _write(*what, counts)
+    except Exception:  # noqa: S110
+        # At exit there is nowhere left to report to (the log streams may
+        # be closed, a test database gone); a few views are lost.
+        pass
