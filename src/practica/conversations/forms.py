@@ -13,15 +13,12 @@ from django import forms
 
 from practica.communities.models import Community
 from practica.conversations.models import Kind, Tag
+from practica.core.forms import markdown_area
 
 MARKDOWN_HELP = (
     "Markdown is supported: **bold**, _italic_, lists, links, `code` and "
     "```code blocks```."
 )
-
-
-def _area(rows: int = 8, **attrs: str) -> forms.Textarea:
-    return forms.Textarea(attrs={"rows": str(rows), **attrs})
 
 
 class AskForm(forms.Form):
@@ -43,7 +40,7 @@ class AskForm(forms.Form):
         label="Details",
         help_text="What you tried, what happened, what you expected. "
         + MARKDOWN_HELP,
-        widget=_area(10),
+        widget=markdown_area(10),
     )
     tags = forms.CharField(
         label="Tags",
@@ -89,7 +86,7 @@ class EditForm(forms.Form):
         label="Title", widget=forms.TextInput(attrs={"maxlength": "200"})
     )
     body = forms.CharField(
-        label="Details", help_text=MARKDOWN_HELP, widget=_area(12)
+        label="Details", help_text=MARKDOWN_HELP, widget=markdown_area(12)
     )
     tags = forms.CharField(
         label="Tags",
@@ -115,7 +112,7 @@ EXPERIENCE_HELP = (
 
 class AnswerForm(forms.Form):
     body = forms.CharField(
-        label="Your answer", help_text=MARKDOWN_HELP, widget=_area(8)
+        label="Your answer", help_text=MARKDOWN_HELP, widget=markdown_area(8)
     )
     experience = forms.CharField(
         label="From your practice",
@@ -127,7 +124,7 @@ class AnswerForm(forms.Form):
 
 class ReplyEditForm(forms.Form):
     body = forms.CharField(
-        label="Answer", help_text=MARKDOWN_HELP, widget=_area(12)
+        label="Answer", help_text=MARKDOWN_HELP, widget=markdown_area(12)
     )
     experience = forms.CharField(
         label="From your practice",
@@ -146,7 +143,7 @@ class CommentForm(forms.Form):
     body = forms.CharField(
         label="Comment",
         help_text="A short remark or a question back; up to 600 characters.",
-        widget=_area(3, maxlength="600"),
+        widget=markdown_area(3, maxlength="600"),
     )
 
 

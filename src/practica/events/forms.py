@@ -8,6 +8,7 @@ from typing import Any
 from django import forms
 
 from practica.accounts.models import User
+from practica.core.forms import markdown_area
 from practica.events.models import Kind, RsvpStatus
 
 WEEKDAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
@@ -69,12 +70,12 @@ class EventForm(forms.Form):
     kind = forms.ChoiceField(label="Type", choices=Kind.choices)
     title = forms.CharField(max_length=200)
     description = forms.CharField(
-        widget=forms.Textarea(attrs={"rows": 5}),
+        widget=markdown_area(5),
         required=False,
         help_text="Markdown. What it is about and who it is for.",
     )
     agenda = forms.CharField(
-        widget=forms.Textarea(attrs={"rows": 4}),
+        widget=markdown_area(4),
         required=False,
         help_text="Markdown, such as a numbered list.",
     )
@@ -208,7 +209,7 @@ class RsvpForm(forms.Form):
 class ProblemForm(forms.Form):
     title = forms.CharField(max_length=200, label="The problem in a line")
     body = forms.CharField(
-        widget=forms.Textarea(attrs={"rows": 4}),
+        widget=markdown_area(4),
         required=False,
         label="Details",
         help_text="Markdown. What you tried, what you see.",
@@ -236,17 +237,17 @@ class ProblemForm(forms.Form):
 class NotesForm(forms.Form):
     what = forms.CharField(
         label="What? (what happened)",
-        widget=forms.Textarea(attrs={"rows": 4}),
+        widget=markdown_area(4),
         required=False,
     )
     so_what = forms.CharField(
         label="So what? (what it means for our practice)",
-        widget=forms.Textarea(attrs={"rows": 4}),
+        widget=markdown_area(4),
         required=False,
     )
     now_what = forms.CharField(
         label="Now what? (what we will do)",
-        widget=forms.Textarea(attrs={"rows": 4}),
+        widget=markdown_area(4),
         required=False,
     )
 

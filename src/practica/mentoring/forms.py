@@ -10,16 +10,13 @@ from typing import Any, cast
 from django import forms
 
 from practica.accounts.models import Department, Skill
+from practica.core.forms import markdown_area
 from practica.mentoring.models import Format, StepKind, Urgency
 
 WINDOWS_HELP = (
     "When you are free each week, in your time zone, on the quarter hour: "
     "e.g. 'Mon 09:00-12:00, Thu 14:30-16:00'."
 )
-
-
-def _area(rows: int) -> forms.Textarea:
-    return forms.Textarea(attrs={"rows": str(rows)})
 
 
 class OfferForm(forms.Form):
@@ -78,7 +75,7 @@ class RequestForm(forms.Form):
     )
     need = forms.CharField(
         label="Your need, in words",
-        widget=_area(6),
+        widget=markdown_area(6),
         help_text="What you are trying to do, what you tried, where you are "
         "stuck. Markdown works.",
     )
@@ -110,19 +107,21 @@ class CheckInForm(forms.Form):
     summary = forms.CharField(
         label="What you talked about (both of you see this)",
         required=False,
-        widget=_area(4),
+        widget=markdown_area(4),
     )
 
 
 class NoteForm(forms.Form):
-    body = forms.CharField(label="Note", widget=_area(4))
+    body = forms.CharField(label="Note", widget=markdown_area(4))
     private = forms.BooleanField(
         label="Private: only I see it", required=False, initial=True
     )
 
 
 class GoalsForm(forms.Form):
-    goals = forms.CharField(label="Goals", required=False, widget=_area(5))
+    goals = forms.CharField(
+        label="Goals", required=False, widget=markdown_area(5)
+    )
     checkin_days = forms.TypedChoiceField(
         label="Check in every",
         coerce=int,
@@ -150,7 +149,7 @@ class FeedbackForm(forms.Form):
     feedback = forms.CharField(
         label="What worked, what would you change?",
         required=False,
-        widget=_area(4),
+        widget=markdown_area(4),
     )
 
 
@@ -172,10 +171,10 @@ TARGET_WORDS = {
 class PathwayForm(forms.Form):
     title = forms.CharField(label="Title", max_length=200)
     description = forms.CharField(
-        label="Welcome text", required=False, widget=_area(4)
+        label="Welcome text", required=False, widget=markdown_area(4)
     )
     steps = forms.CharField(
-        label="Steps", widget=_area(8), help_text=STEPS_HELP
+        label="Steps", widget=markdown_area(8), help_text=STEPS_HELP
     )
     stuck_days = forms.IntegerField(
         label="Stuck after this many days without progress",

@@ -13,13 +13,10 @@ from django import forms
 
 from practica.conversations.forms import MARKDOWN_HELP, split_tags
 from practica.conversations.models import Tag
+from practica.core.forms import markdown_area
 from practica.repertoire.models import Freshness, Kind, Status
 
 INTERVALS = (30, 90, 180, 365)
-
-
-def _area(rows: int) -> forms.Textarea:
-    return forms.Textarea(attrs={"rows": str(rows)})
 
 
 def interval_choices(default: int, current: int | None = None) -> list[Any]:
@@ -46,7 +43,7 @@ class _Content(forms.Form):
         widget=forms.TextInput(attrs={"maxlength": "200"}),
     )
     body = forms.CharField(
-        label="Text", help_text=MARKDOWN_HELP, widget=_area(16)
+        label="Text", help_text=MARKDOWN_HELP, widget=markdown_area(16)
     )
     tags = forms.CharField(
         label="Tags",
