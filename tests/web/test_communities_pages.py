@@ -21,6 +21,7 @@ from practica.communities.models import (
     Status,
     Visibility,
 )
+from tests.events.factories import event
 from tests.factories import (
     CommunityFactory,
     DepartmentFactory,
@@ -334,9 +335,30 @@ class TestCommunityPage:
         member(c, Role.COORDINATOR)
         assert count_queries(client, url("detail", c.slug)) == small
         # session, user, community, memberships, coordinators, activity,
-        # departments
-        with django_assert_max_num_queries(7):
+        # departments; next sessions: events, occurrences, my answers
+        with django_assert_max_num_queries(10):
             client.get(url("detail", c.slug))
+
+    def test_members_see_the_next_sessions_and_the_practice_links(
+        self, client, coordinator
+    ):
+        c = Community.objects.get()
+        event(c, coordinator, title="Pump clinic")
+        client.force_login(coordinator)
+        page = html(client.get(url("detail", c.slug)))
+        assert "Next sessions" in page and "Pump clinic" in page
+        for name in ("Events", "Help and mentoring", "Health", "Rhythm"):
+            assert name in page
+
+    def test_visitors_get_the_calendar_link_not_the_sessions(
+        self, client, coordinator
+    ):
+        c = Community.objects.get()
+        event(c, coordinator, title="Pump clinic")
+        page = html(client.get(url("detail", c.slug)))
+        assert "Pump clinic" not in page
+        assert reverse("events:calendar", args=[c.slug]) in page
+        assert "Matching board" not in page
 
 
 # --- joining and leaving -------------------------------------------------

@@ -49,6 +49,7 @@ from practica.communities.models import (
 )
 from practica.core import cache
 from practica.core.models import Activity
+from practica.events import selectors as events
 from practica.web import pages
 
 HtmxHttpRequest = pages.HtmxRequest
@@ -196,6 +197,13 @@ def _detail_context(viewer: Any, page: selectors.CommunityPage) -> dict:
         "membership": page.membership,
         "recent": [(event, describe(event)) for event in page.recent],
         "can_join": access.can(viewer, "join", community),
+        # Signed-in only: visitors get the page from a cache that the
+        # calendar does not key (they see the calendar link instead).
+        "next_sessions": (
+            events.next_sessions(viewer, community)
+            if viewer.is_authenticated
+            else None
+        ),
         **_powers(viewer, community),
     }
 
