@@ -229,11 +229,12 @@ def test_stories_for_include_and_a_prefilled_link(client, c):
         difference="d",
         links=[f"artifact:{c.art.pk}"],
     )
-    cited = selectors.stories_citing(c.asker, c.art)
-    url = f"/c/{c.slug}/stories/new/?link=artifact:{c.art.pk}"
-    html = render_to_string(
-        "analytics/_stories_for.html", {"cited": cited, "tell_url": url}
+    cited = selectors.stories_citing(
+        c.asker, c.art, link=f"artifact:{c.art.pk}"
     )
+    url = f"/c/{c.slug}/stories/new/?link=artifact%3A{c.art.pk}"
+    assert cited.tell_url == url
+    html = render_to_string("analytics/_stories_for.html", {"cited": cited})
     assert f'href="/stories/{s.pk}/"' in html and "Cited" in html
     assert "Tell a value story about this" in html
     client.force_login(c.asker)

@@ -297,6 +297,11 @@ def test_attendance_notes_and_artifact(client, community, coordinator):
     r = client.post(_occ_url(e, e.starts_at, "artifact"))
     assert r.status_code == 302
     assert "/r/" in r["Location"]
+    # The draft links back to the session it came from, and invites a
+    # value story citing it.
+    artifact = client.get(r["Location"]).content.decode()
+    assert f'href="{_occ_url(e, e.starts_at)}"' in artifact
+    assert "Tell a value story about this" in artifact
 
 
 def test_problem_form(client, community, coordinator):

@@ -9,6 +9,7 @@ import copy
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
+from urllib.parse import urlencode
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from dateutil.relativedelta import relativedelta
@@ -18,6 +19,7 @@ from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404
+from django.urls import reverse
 from django.utils import timezone
 
 from practica import access
@@ -412,11 +414,14 @@ def story_get(*, viewer: Any, pk: int) -> ValueStory:
 class Cited:
     stories: list[ValueStory]
     total: int
+    tell_url: str = ""  # where the viewer may tell a story about it
 
 
-def stories_citing(viewer: Any, obj: Any) -> Cited:
+def stories_citing(viewer: Any, obj: Any, *, link: str = "") -> Cited:
     """The visible stories that link ``obj`` (featured first, at most
-    five, with the total), in two queries."""
+    five, with the total), in two queries; with ``link`` (``artifact:5``)
+    and a viewer who takes part in its community, also the address of
+    the story form with that link filled in."""
     ct = ContentType.objects.get_for_model(obj)
     qs = ValueStory.objects.filter(
         links__target_type=ct,
@@ -440,7 +445,14 @@ def stories_citing(viewer: Any, obj: Any) -> Cited:
     total = len(stories)
     if total == CITED_SHOWN:
         total = qs.count()
-    return Cited(stories=stories, total=total)
+    tell_url = ""
+    if link and access.can(viewer, "participate", obj.community):
+        tell_url = (
+            reverse("analytics:story_new", args=[obj.community.slug])
+            + "?"
+            + urlencode({"link": link})
+        )
+    return Cited(stories=stories, total=total, tell_url=tell_url)
 
 
 def story_links(story: ValueStory) -> list[StoryLink]:

@@ -2,11 +2,12 @@
 attendance, problems brought to sessions, notes and action items, feed
 tokens and sent reminders."""
 
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db import models
+from django.urls import reverse
 
 from practica.core.models import TimeStamped
 from practica.events import recurrence
@@ -16,6 +17,14 @@ DEFAULT_REMINDERS = [24 * 60, 60]  # minutes before the start
 
 def default_reminders() -> list[int]:
     return list(DEFAULT_REMINDERS)
+
+
+KEY_FORMAT = "%Y%m%dT%H%M%SZ"
+
+
+def occurrence_key(moment: datetime) -> str:
+    """An occurrence's original start as a URL part: 20270309T170000Z."""
+    return moment.astimezone(UTC).strftime(KEY_FORMAT)
 
 
 class Kind(models.TextChoices):
@@ -165,6 +174,12 @@ class Occurrence(models.Model):
     def __str__(self) -> str:
         local = self.starts_at.astimezone(self.event.zone)
         return f"{self.event.title}, {local:%-d %b %Y %H:%M}"
+
+    def get_absolute_url(self) -> str:
+        return reverse(
+            "events:occurrence",
+            args=[self.event_id, occurrence_key(self.original_start)],
+        )
 
     @property
     def moved(self) -> bool:

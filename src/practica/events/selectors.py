@@ -23,6 +23,7 @@ from practica.accounts.models import User
 from practica.communities.models import Community
 from practica.communities.models import Status as MemberStatus
 from practica.events.models import (
+    KEY_FORMAT,
     ActionItem,
     Attendance,
     Event,
@@ -30,16 +31,14 @@ from practica.events.models import (
     Problem,
     Rsvp,
     RsvpStatus,
+    occurrence_key,
 )
 
 MAX_WINDOW = timedelta(days=400)
-KEY_FORMAT = "%Y%m%dT%H%M%SZ"
 NEXT_HORIZON = timedelta(days=120)
 
 
-def key(moment: datetime) -> str:
-    """An occurrence's original start as a URL part: 20270309T170000Z."""
-    return moment.astimezone(UTC).strftime(KEY_FORMAT)
+key = occurrence_key  # an occurrence's original start as a URL part
 
 
 def parse_key(value: str) -> datetime:

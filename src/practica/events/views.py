@@ -23,6 +23,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from practica import access
 from practica.accounts.models import User
+from practica.analytics import selectors as analytics
 from practica.communities import selectors as communities
 from practica.communities.models import Community
 from practica.communities.models import Status as MemberStatus
@@ -286,8 +287,14 @@ def occurrence(request: Request, pk: int, start: str) -> HttpResponse:
     page = selectors.occurrence_page(
         viewer=request.user, event_pk=pk, start_key=start
     )
+    event = page.slot.event
+    cited = analytics.stories_citing(
+        request.user, event, link=f"event:{event.pk}"
+    )
     return render(
-        request, "events/occurrence.html", _page_context(request, page)
+        request,
+        "events/occurrence.html",
+        _page_context(request, page, cited=cited),
     )
 
 

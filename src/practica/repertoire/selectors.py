@@ -188,14 +188,19 @@ def source_url(a: Artifact) -> str:
         return ""
     from django.urls import NoReverseMatch, reverse
 
-    names = {"conversation": "conversations:detail"}
-    name = names.get(a.source_type.model if a.source_type else "")
-    if name is None:
+    if a.source_type is None:
         return ""
-    try:
-        return reverse(name, args=[a.source_id])
-    except NoReverseMatch:
+    if a.source_type.model == "conversation":  # no query for the usual one
+        try:
+            return reverse("conversations:detail", args=[a.source_id])
+        except NoReverseMatch:
+            return ""
+    # Anything else that knows its page (an event's occurrence, ...).
+    model = a.source_type.model_class()
+    if model is None or not hasattr(model, "get_absolute_url"):
         return ""
+    source: Any = model._default_manager.filter(pk=a.source_id).first()
+    return source.get_absolute_url() if source is not None else ""
 
 
 def artifact_page(*, viewer: Any, pk: int) -> ArtifactPage:

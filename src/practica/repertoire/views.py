@@ -31,6 +31,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from practica import access
 from practica.accounts.models import User
+from practica.analytics import selectors as analytics
 from practica.communities import selectors as communities
 from practica.communities.models import Community
 from practica.conversations import selectors as conversations
@@ -224,6 +225,9 @@ def _detail(request: Request, page: selectors.ArtifactPage) -> HttpResponse:
             )
             if page.may_verify
             else None,
+            "cited": analytics.stories_citing(
+                viewer, a, link=f"artifact:{a.pk}"
+            ),
         },
     )
 
