@@ -1140,3 +1140,29 @@ def test_list_query_count_is_fixed(
         client.get(everywhere)
     with django_assert_max_num_queries(4):
         client.get(everywhere)
+
+
+def test_members_can_follow_an_open_question_and_ask_for_help(
+    client, question, helper
+):
+    client.force_login(helper)
+    page = html(client.get(detail(question)))
+    follow = reverse(
+        "notifications:follow", args=["conversation", question.pk]
+    )
+    assert follow in page
+    help_url = reverse("mentoring:ask", args=[question.community.slug])
+    assert f"{help_url}?question={question.pk}" in page
+    client.logout()
+    page = html(client.get(detail(question)))  # a visitor: neither
+    assert follow not in page and help_url not in page
+
+
+def test_a_solved_question_offers_no_help_request(
+    client, question, asker, helper
+):
+    reply = answer(helper, question)
+    services.reply_accept(actor=asker, reply=reply)
+    client.force_login(helper)
+    page = html(client.get(detail(question)))
+    assert reverse("mentoring:ask", args=[question.community.slug]) not in page
