@@ -54,7 +54,7 @@ from practica.web import pages
 
 HtmxHttpRequest = pages.HtmxRequest
 View = pages.View
-refusals = pages.refusals("communities/denied.html")
+refusals = pages.refusals("web/denied.html")
 _me = pages.me
 _posted = pages.posted
 _is_fragment = pages.is_fragment

@@ -43,7 +43,7 @@ from practica.events.models import Event, FeedToken, RsvpStatus
 from practica.web import pages
 
 Request = pages.HtmxRequest
-refusals = pages.refusals("events/denied.html")
+refusals = pages.refusals("web/denied.html")
 _me = pages.me
 _fragment = pages.is_fragment
 _posted = pages.posted

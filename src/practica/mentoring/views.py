@@ -40,7 +40,7 @@ from practica.mentoring.models import (
 from practica.web import pages
 
 Request = pages.HtmxRequest
-refusals = pages.refusals("mentoring/denied.html")
+refusals = pages.refusals("web/denied.html")
 _me = pages.me
 _fragment = pages.is_fragment
 _posted = pages.posted
