@@ -179,6 +179,8 @@ else:
         "default": {
             "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
             "LOCATION": "practica",
+            # Cached list rows and fragments outgrow the default 300.
+            "OPTIONS": {"MAX_ENTRIES": 10000},
         }
     }
     SESSION_ENGINE = "django.contrib.sessions.backends.db"
