@@ -15,10 +15,31 @@ def _media(settings, tmp_path):
     settings.PASSWORD_HASHERS = [
         "django.contrib.auth.hashers.MD5PasswordHasher"
     ]
+    # Each test starts with no cached fragments or buffered counts.
+    from django.core.cache import cache
+
+    cache.clear()
     yield
     from practica.search import engine
 
     engine.forget()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _no_stray_connections(django_db_setup, django_db_blocker):
+    """On PostgreSQL, end any connection a test left open (a thread's, a
+    killed child's) before the test database is dropped, which would
+    otherwise fail with "being accessed by other users"."""
+    yield
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return
+    with django_db_blocker.unblock(), connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+            "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        )
 
 
 @pytest.fixture
