@@ -2,18 +2,19 @@
 votes, solutions, history, moderation, tags, flags and similar questions.
 """
 
-from collections.abc import Iterator
+from collections.abc import Hashable, Iterator
 from contextlib import contextmanager
-from typing import Annotated
+from typing import Annotated, Any
 
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
-from django.http import Http404, HttpRequest
+from django.http import Http404, HttpRequest, HttpResponse
 from ninja import Router, Status
 from ninja.params.functions import Query
 
 from practica.accounts import selectors as people
 from practica.api.auth import OPTIONAL, OPTIONAL_EXTRA, actor, viewer
+from practica.api.lists import page_response
 from practica.api.pagination import Cursor, cursor_guard
 from practica.api.params import FromRevision, ToRevision
 from practica.api.problems import problems
@@ -35,6 +36,7 @@ from practica.conversations.schemas import (
     CommentOut,
     ConversationDetailOut,
     ConversationIn,
+    ConversationOut,
     ConversationPageOut,
     ConversationPatch,
     FlagIn,
@@ -60,6 +62,7 @@ from practica.conversations.schemas import (
     VoteOut,
     WorkedOut,
 )
+from practica.core.cache import stamp
 from practica.core.pagination import Page
 from practica.search import backends as search
 
@@ -119,6 +122,57 @@ def _reply_detail(request: HttpRequest, pk: int) -> ReplyOut:
 # --- lists ---------------------------------------------------------------
 
 
+def _parts(c: Conversation) -> tuple[Hashable, ...]:
+    """Everything a list item's JSON shows, as a cache key: the row's
+    version covers its title, state, tags, answers and votes; the rest is
+    named here. ``c`` is a stamp (``conversation_list(stamps=True)``) or a
+    full row."""
+    author: tuple[str | None, str | None]
+    if hasattr(c, "author_email"):  # a stamp: plain values
+        author = (getattr(c, "author_display", None), c.author_email)
+        where = (
+            getattr(c, "community_slug", ""),
+            getattr(c, "community_name", ""),
+        )
+    elif c.author is None:  # a full row by a deleted account
+        author, where = (None, None), (c.community.slug, c.community.name)
+    else:
+        author = (c.author.display_name, c.author.email)
+        where = (c.community.slug, c.community.name)
+    return (
+        c.id,
+        c.community_id,
+        c.version,
+        c.view_count,
+        c.score,
+        stamp(c.last_activity_at),
+        stamp(c.created_at),
+        *author,
+        *where,
+    )
+
+
+def _page(page: Page[Conversation], *, who: Any) -> HttpResponse:
+    """A page of conversations as ConversationPageOut, from cached items;
+    stamps are loaded in full only for the items not cached."""
+
+    def load(rows: list[Conversation]) -> list[Conversation | None]:
+        if not any(hasattr(c, "author_email") for c in rows):
+            return list(rows)  # full rows already
+        full = selectors.conversation_rows(
+            viewer=who, ids=[c.id for c in rows]
+        )
+        return [full.get(c.id) for c in rows]
+
+    return page_response(
+        page.items,
+        page.next_cursor,
+        schema=ConversationOut,
+        parts=_parts,
+        load=load,
+    )
+
+
 @router.get(
     "/conversations",
     response={200: ConversationPageOut, **problems(401, 422)},
@@ -132,22 +186,25 @@ def conversation_list(
     kind: Kind | None = None,
     status: StatusFilter | None = None,
     cursor: Cursor = None,
-) -> Page[Conversation]:
+) -> HttpResponse:
     """Conversations in every community you may see, a page at a time.
 
     sort: active (latest activity), newest, votes, or unanswered (open
     questions without an answer yet). Filter by tag slug, kind and
     status (solved, unsolved, open, closed).
     """
+    who = viewer(request)
     with cursor_guard(cursor):
-        return selectors.conversation_list(
-            viewer=viewer(request),
+        page = selectors.conversation_list(
+            viewer=who,
             sort=sort,
             tag=tag.strip(),
             kind=kind or "",
             status=status or "",
             cursor=cursor,
+            stamps=True,
         )
+    return _page(page, who=who)
 
 
 @router.get(
@@ -164,15 +221,15 @@ def community_conversation_list(
     kind: Kind | None = None,
     status: StatusFilter | None = None,
     cursor: Cursor = None,
-) -> Page[Conversation]:
+) -> HttpResponse:
     """A community's conversations, a page at a time.
 
     The same sorts and filters as GET /conversations.
     """
     who = viewer(request)
-    community = communities.community_get(viewer=who, slug=slug)
+    community = communities.community_head(viewer=who, slug=slug)
     with cursor_guard(cursor):
-        return selectors.conversation_list(
+        page = selectors.conversation_list(
             viewer=who,
             community=community,
             sort=sort,
@@ -180,7 +237,9 @@ def community_conversation_list(
             kind=kind or "",
             status=status or "",
             cursor=cursor,
+            stamps=True,
         )
+    return _page(page, who=who)
 
 
 @router.get(
@@ -189,11 +248,13 @@ def community_conversation_list(
 )
 def questions_for_me(
     request: HttpRequest, cursor: Cursor = None
-) -> Page[Conversation]:
+) -> HttpResponse:
     """Open, unsolved questions in your communities that match your
     expertise, newest first; never your own."""
+    me = actor(request)
     with cursor_guard(cursor):
-        return selectors.questions_for_me(viewer=actor(request), cursor=cursor)
+        page = selectors.questions_for_me(viewer=me, cursor=cursor)
+    return _page(page, who=me)
 
 
 @router.get(
