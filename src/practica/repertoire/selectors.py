@@ -7,7 +7,16 @@ from typing import Any
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
-from django.db.models import F, Prefetch, Q, QuerySet
+from django.db.models import (
+    Count,
+    F,
+    Max,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+)
 from django.http import Http404
 from django.utils import timezone
 
@@ -163,6 +172,95 @@ def artifact_get(*, viewer: Any, pk: int) -> Artifact:
         .first()
     )
     if a is None or not access.can(viewer, "view", a):
+        raise Http404("No such artifact.")
+    return a
+
+
+def _in_order(model: Any, *names: str) -> tuple[str, ...]:
+    """``names`` in the order of the model's columns (``from_db``)."""
+    return tuple(
+        f.attname for f in model._meta.concrete_fields if f.attname in names
+    )
+
+
+HEAD_FIELDS = _in_order(
+    Artifact, "id", "created_at", "updated_at", "title", "status",
+    "version", "community_id", "replaced_by_id",
+)  # fmt: skip
+HEAD_COMMUNITY = _in_order(
+    Community, "id", "created_at", "visibility", "version"
+)
+HEAD_REPLACEMENT = _in_order(
+    Artifact, "id", "status", "version", "community_id"
+)
+
+
+def _head_query(pk: int) -> QuerySet[Any]:
+    """One row: the artifact, its community, its replacement and the
+    stamp of the stories a signed-out visitor sees citing it (a new,
+    edited, hidden or featured story, or its community shut, changes
+    their number or the newest change). The same filter as
+    ``analytics.selectors.stories_citing`` for a signed-out visitor."""
+    from practica.analytics.models import StoryLink
+
+    links = (
+        StoryLink.objects.filter(
+            target_type_id=ContentType.objects.get_for_model(Artifact).pk,
+            target_id=OuterRef("pk"),
+            story__hidden=False,
+            story__community__in=access.visible_communities(None),
+        )
+        .order_by()
+        .values("target_id")
+    )
+    return (
+        Artifact.objects.filter(pk=pk)
+        .annotate(
+            cited_n=Subquery(links.annotate(n=Count("pk")).values("n")),
+            cited_at=Subquery(
+                links.annotate(at=Max("story__updated_at")).values("at")
+            ),
+        )
+        .order_by()
+        .values_list(
+            *HEAD_FIELDS,
+            *(f"community__{n}" for n in HEAD_COMMUNITY),
+            *(f"replaced_by__{n}" for n in HEAD_REPLACEMENT),
+            "replaced_by__community__visibility",
+            "cited_n",
+            "cited_at",
+        )[:1]
+    )
+
+
+def artifact_head(*, viewer: Any, pk: int) -> Artifact:
+    """Just enough of an artifact a signed-out visitor may see (404
+    otherwise) to find its cached page: its version, its community's and
+    its replacement's, and the stamp of the stories citing it
+    (``cited_n``, ``cited_at``). One query; signed-out visitors only."""
+    if getattr(viewer, "is_authenticated", False):
+        raise ValueError("artifact_head is for signed-out visitors.")
+    found = list(_head_query(pk))
+    if not found:
+        raise Http404("No such artifact.")
+    row, alias = found[0], Artifact.objects.db
+    n, m = len(HEAD_FIELDS), len(HEAD_COMMUNITY)
+    a = Artifact.from_db(alias, HEAD_FIELDS, row[:n])
+    community = Community.from_db(alias, HEAD_COMMUNITY, row[n : n + m])
+    Artifact.community.field.set_cached_value(a, community)
+    rest = row[n + m :]
+    if a.replaced_by_id is not None:
+        k = len(HEAD_REPLACEMENT)
+        r = Artifact.from_db(alias, HEAD_REPLACEMENT, rest[:k])
+        Artifact.community.field.set_cached_value(
+            r,
+            Community.from_db(
+                alias, ("id", "visibility"), (r.community_id, rest[k])
+            ),
+        )
+        Artifact.replaced_by.field.set_cached_value(a, r)
+    a.cited_n, a.cited_at = rest[-2], rest[-1]  # type: ignore[attr-defined]
+    if not access.can(viewer, "view", a):
         raise Http404("No such artifact.")
     return a
 

@@ -118,6 +118,16 @@ def _set_tags(artifact: Artifact, tags: list[Any]) -> None:
     artifact.tag_names = [t.name for t in tags]
 
 
+def _touch_replacements(*pks: int | None) -> None:
+    """Bump the version of the artifacts that list ``a`` under
+    "Replaces": their pages show its title and hide it while it is a
+    draft, so a change to either, or to what replaces it, shows there at
+    once."""
+    wanted = [pk for pk in pks if pk is not None]
+    if wanted:
+        Artifact.objects.filter(pk__in=wanted).update(version=F("version") + 1)
+
+
 def _record(actor: User, verb: str, a: Artifact, **data: Any) -> None:
     activity.record(
         actor=actor,
@@ -250,6 +260,7 @@ def artifact_edit(
     a.revision += 1
     a.version += 1
     a.save()
+    _touch_replacements(a.replaced_by_id)
     _revise(a, actor, cleaned["message"] or "Edited")
     _record(actor, "artifact.edited", a, revision=a.revision)
     return a
@@ -277,6 +288,7 @@ def artifact_revert(
     a.revision += 1
     a.version += 1
     a.save()
+    _touch_replacements(a.replaced_by_id)
     _revise(a, actor, f"Reverted to revision {revision.number}")
     _record(actor, "artifact.reverted", a, to=revision.number)
     return a
@@ -295,6 +307,7 @@ def artifact_set_status(
     a.status = validation.choice(status, Status, "status")
     a.version += 1
     a.save(update_fields=["status", "version", "updated_at"])
+    _touch_replacements(a.replaced_by_id)
     _record(actor, f"artifact.{a.status}", a)
     return a
 
@@ -361,9 +374,11 @@ def artifact_mark_obsolete(
                 "the same community."
             }
         )
+    before = a.replaced_by_id
     a.obsolete, a.obsolete_reason, a.replaced_by = True, reason, replaced_by
     a.version += 1
     a.save()
+    _touch_replacements(before, a.replaced_by_id)
     _record(actor, "artifact.obsoleted", a)
     return a
 
@@ -491,6 +506,7 @@ def attachment_remove(*, actor: User, attachment: Attachment) -> None:
     path, storage = attachment.file.name or "", attachment.file.storage
     artifact, name = attachment.artifact, attachment.name
     attachment.delete()
+    Artifact.objects.filter(pk=artifact.pk).update(version=F("version") + 1)
     # The file goes only once the row is gone for good.
     transaction.on_commit(lambda: storage.delete(path))
     _record(actor, "artifact.detached", artifact, file=name)

@@ -24,9 +24,11 @@ from django.http import (
     QueryDict,
 )
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.cache import patch_vary_headers
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET, require_POST
 
 from practica import access
@@ -48,7 +50,7 @@ from practica.repertoire.forms import (
     OwnerForm,
     VerifyForm,
 )
-from practica.repertoire.models import Artifact, Kind, Status
+from practica.repertoire.models import DUE_SOON, Artifact, Kind, Status
 from practica.web import pages
 
 REVIEW_SHOWN = 100
@@ -206,41 +208,148 @@ def create(request: Request, slug: str) -> HttpResponse:
 # --- an artifact -----------------------------------------------------------
 
 
-def _detail(request: Request, page: selectors.ArtifactPage) -> HttpResponse:
-    viewer = request.user
+def _detail_context(
+    viewer: Any, page: selectors.ArtifactPage, *, cited: bool = True
+) -> dict[str, Any]:
     a = page.artifact
-    return render(
-        request,
-        "repertoire/detail.html",
-        {
-            "page": page,
-            "a": a,
-            "replacement": selectors.visible_replacement(
-                viewer=viewer, artifact=a
-            )
-            if a.obsolete
-            else None,
-            "verify_form": VerifyForm(
-                default=a.community.review_days, current=a.review_days
-            )
-            if page.may_verify
-            else None,
-            "cited": analytics.stories_citing(
-                viewer, a, link=f"artifact:{a.pk}"
-            ),
-        },
+    return {
+        "page": page,
+        "a": a,
+        "replacement": selectors.visible_replacement(viewer=viewer, artifact=a)
+        if a.obsolete
+        else None,
+        "verify_form": VerifyForm(
+            default=a.community.review_days, current=a.review_days
+        )
+        if page.may_verify
+        else None,
+        "cited": _cited(viewer, a)
+        if cited
+        else analytics.Cited(stories=[], total=0),
+    }
+
+
+def _cited(viewer: Any, a: Artifact) -> analytics.Cited:
+    return analytics.stories_citing(viewer, a, link=f"artifact:{a.pk}")
+
+
+def _detail(request: Request, page: selectors.ArtifactPage) -> HttpResponse:
+    return render(request, DETAIL, _detail_context(request.user, page))
+
+
+# The cached reader's page: these markers are filled per request.
+FOLLOW_HOLE = "<!--practica:follow-->"
+HELPED_HOLE = "<!--practica:helped-->"
+CITED_HOLE = "<!--practica:cited-->"
+DETAIL = "repertoire/detail.html"
+
+
+def _reader(page: selectors.ArtifactPage) -> bool:
+    """Nothing on the page depends on who this viewer is beyond their
+    own marks: no management, verification or owners' figures."""
+    return not (page.may_edit or page.may_verify or page.is_owner)
+
+
+def _ttl(a: Artifact, now: Any) -> int:
+    """Until a relative time on the page reads differently or the review
+    state changes (due soon, then expired)."""
+    ttl = cache.fresh_for(a.updated_at, now=now)
+    if a.verified_until is not None:
+        for moment in (a.verified_until - DUE_SOON, a.verified_until):
+            if moment > now:
+                ttl = min(ttl, int((moment - now).total_seconds()) + 1)
+    return max(1, ttl)
+
+
+def _reader_detail(
+    request: Request,
+    head: Artifact,
+    page: selectors.ArtifactPage | None = None,
+) -> HttpResponse:
+    """The page as every reader sees it (no management, verification or
+    owners' figures), from the cache: keyed by the artifact's version (any
+    write to it, its owners, files, marks or the artifacts it replaces
+    bumps it), its community's and its replacement's, and, for signed-out
+    visitors, the stamp of the stories citing it. A signed-in reader's
+    follow link, "this helped me" and stories box are filled in per
+    request."""
+    viewer = request.user
+    signed_in = viewer.is_authenticated
+    replacement = head.replaced_by if head.replaced_by_id else None
+    if replacement is not None and not access.can(viewer, "view", replacement):
+        replacement = None
+    parts: tuple[Any, ...] = (
+        head.pk,
+        head.version,
+        cache.stamp(head.created_at),
+        head.community.version,
+        cache.stamp(head.community.created_at),
+        (replacement.pk, replacement.version) if replacement else None,
     )
+    if page is None:  # a signed-out visitor: the stories box is inside
+        cited_at = getattr(head, "cited_at", None)
+        parts += (getattr(head, "cited_n", None), cache.stamp(cited_at))
+    else:  # what this reader may see of the artifacts it replaces
+        parts += (tuple(r.pk for r in page.replaces),)
+
+    def build() -> tuple[str, int]:
+        full = page or selectors.artifact_page(viewer=viewer, pk=head.pk)
+        # A visitor's stamp already says whether any story cites it.
+        none_cited = page is None and not getattr(head, "cited_n", None)
+        context = _detail_context(viewer, full, cited=not none_cited)
+        context["holes"] = signed_in
+        html = render_to_string(f"{DETAIL}#main", context, request)
+        return html, _ttl(full.artifact, timezone.now())
+
+    main = cache.fragment(
+        cache.key(
+            "artifact",
+            *parts,
+            signed_in,
+            templates=[DETAIL],
+        ),
+        build,
+    )
+    if page is not None:
+        a = page.artifact
+        follow = render_to_string(
+            "notifications/_follow.html",
+            {"kind": "artifact", "pk": a.pk},
+            request,
+        )
+        helped = render_to_string(
+            f"{DETAIL}#helped", {"page": page, "a": a}, request
+        )
+        cited = render_to_string(
+            "analytics/_stories_for.html",
+            {"cited": _cited(viewer, a)},
+            request,
+        )
+        main = mark_safe(  # noqa: S308 (our templates, escaped there)
+            main.replace(FOLLOW_HOLE, follow, 1)
+            .replace(HELPED_HOLE, helped, 1)
+            .replace(CITED_HOLE, cited, 1)
+        )
+    return render(request, DETAIL, {"a": head, "main_html": main})
 
 
 @refusals
 @require_GET
 def detail(request: Request, pk: int) -> HttpResponse:
-    page = selectors.artifact_page(viewer=request.user, pk=pk)
+    viewer = request.user
+    if not viewer.is_authenticated:
+        # A signed-out visitor is a reader: one query on a cache hit.
+        head = selectors.artifact_head(viewer=viewer, pk=pk)
+        cache.count(head)
+        return _reader_detail(request, head)
+    page = selectors.artifact_page(viewer=viewer, pk=pk)
     # Counted without a write (practica.core.cache); the owners' figure
     # (views before this one) includes those not yet written.
     if page.is_owner:
         page.artifact.view_count += cache.pending(page.artifact)
     cache.count(page.artifact)
+    if _reader(page):
+        return _reader_detail(request, page.artifact, page)
     return _detail(request, page)
 
 
