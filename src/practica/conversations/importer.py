@@ -241,72 +241,169 @@ def dates_as_given(*model_classes: type[models.Model]) -> Iterator[None]:
             f.auto_now, f.auto_now_add = auto_now, auto_now_add
 
 
-def fast_insert(objs: Sequence[models.Model]) -> None:
-    """``bulk_create`` for the importers, several times faster on SQLite.
+def _sqlite_datetime(value: datetime) -> str:
+    """What Django's SQLite backend stores for an aware time, without
+    its per-value settings lookups (the import's times are UTC)."""
+    if value.tzinfo is UTC:
+        return str(value.replace(tzinfo=None))
+    return str(connection.ops.adapt_datetimefield_value(value))
 
-    On SQLite, Django's bulk_create spends most of its time compiling
-    each value; this writes the rows with one ``executemany`` and gives
-    them ids itself, counting on from the largest id (safe inside the
-    import's transaction: SQLite's IMMEDIATE transactions hold the write
-    lock from their start). Elsewhere it is ``bulk_create`` (PostgreSQL
-    returns the ids). Objects get their ``pk`` either way; fields must
-    be given as stored (``dates_as_given`` keeps auto dates as given).
+
+def _adapter(f: models.Field[Any, Any]) -> Callable[[Any], Any] | None:
+    """How a value of ``f`` goes to SQLite (None: as it is)."""
+    if isinstance(f, models.DateTimeField):
+        return _sqlite_datetime
+    if isinstance(f, models.DateField):
+        return connection.ops.adapt_datefield_value
+    if isinstance(f, models.JSONField):
+        return partial(f.get_db_prep_save, connection=connection)
+    return None
+
+
+def insert_rows(
+    model: type[models.Model],
+    names: Sequence[str],
+    rows: Sequence[Sequence[Any]],
+) -> list[int]:
+    """Insert rows given as tuples of the fields ``names`` (attribute
+    names: ``author_id``); the others take their defaults. Returns the
+    new ids in the order of ``rows``.
+
+    The importers' fast path: no model instance per row. On SQLite one
+    ``executemany`` writes them, with ids counted on from the largest
+    (safe inside the import's transaction: SQLite's IMMEDIATE
+    transactions hold the write lock from their start). Elsewhere it is
+    ``bulk_create``, which returns the ids. Values are given as stored
+    (no auto dates).
     """
-    if not objs:
-        return
-    model = type(objs[0])
-    if connection.vendor != "sqlite":
-        model._default_manager.bulk_create(objs)
-        return
-    if not transaction.get_connection().in_atomic_block:
-        raise RuntimeError("fast_insert needs a transaction.")
+    if not rows:
+        return []
     meta = model._meta
-    fields = list(meta.concrete_fields)
-    ops = connection.ops
-    converters: list[Callable[[Any], Any] | None] = []
-    for f in fields:
-        if isinstance(f, models.DateTimeField):
-            converters.append(ops.adapt_datetimefield_value)
-        elif isinstance(f, models.DateField):
-            converters.append(ops.adapt_datefield_value)
-        elif isinstance(f, models.JSONField):
-            converters.append(
-                partial(f.get_db_prep_save, connection=connection)
-            )
-        else:
-            converters.append(None)
-    quote = ops.quote_name
-    table = quote(str(meta.db_table))
     pk = meta.pk
     if pk is None:  # pragma: no cover (every table here has one)
         raise RuntimeError(f"{meta.label} has no primary key.")
+    if connection.vendor != "sqlite":
+        objs = [model(**dict(zip(names, row, strict=True))) for row in rows]
+        model._default_manager.bulk_create(objs)
+        return [int(o.pk) for o in objs]
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("insert_rows needs a transaction.")
+    by_name = {f.attname: f for f in meta.concrete_fields}
+    given = [by_name[n] for n in names]
+    rest = [
+        f
+        for f in meta.concrete_fields
+        if f is not pk and f.attname not in names
+    ]
+    constant: list[Any] = []
+    for f in rest:
+        value = f.get_default()
+        adapt = _adapter(f)
+        constant.append(
+            value if adapt is None or value is None else adapt(value)
+        )
+    adapters = [(i, a) for i, f in enumerate(given) if (a := _adapter(f))]
+    quote = connection.ops.quote_name
+    table = quote(str(meta.db_table))
+    columns = [pk, *given, *rest]
     with connection.cursor() as cursor:
         cursor.execute(
             # Names from the model's own meta, quoted: no input here.
             f"SELECT COALESCE(MAX({quote(str(pk.column))}), 0) FROM {table}"  # noqa: S608
         )
-        start = int(cursor.fetchone()[0])
-        for number, obj in enumerate(objs, start=start + 1):
-            obj.pk = number
-        columns = ", ".join(quote(str(f.column)) for f in fields)
-        marks = ", ".join(["%s"] * len(fields))
-        pairs = list(zip([f.attname for f in fields], converters, strict=True))
+        start = int(cursor.fetchone()[0]) + 1
+        ids = list(range(start, start + len(rows)))
+        tail = tuple(constant)
+        values = []
+        for number, row in zip(ids, rows, strict=True):
+            if adapters:
+                row = list(row)
+                for i, adapt in adapters:
+                    if row[i] is not None:
+                        row[i] = adapt(row[i])
+            values.append((number, *row, *tail))
         cursor.executemany(
-            f"INSERT INTO {table} ({columns}) VALUES ({marks})",  # noqa: S608
-            [
-                tuple(
-                    value
-                    if convert is None or value is None
-                    else convert(value)
-                    for name, convert in pairs
-                    for value in (getattr(obj, name),)
-                )
-                for obj in objs
-            ],
+            f"INSERT INTO {table} "  # noqa: S608
+            f"({', '.join(quote(str(f.column)) for f in columns)}) "
+            f"VALUES ({', '.join(['%s'] * len(columns))})",
+            values,
         )
-    for obj in objs:
+    return ids
+
+
+def fast_insert(objs: Sequence[models.Model]) -> None:
+    """Insert model instances through :func:`insert_rows` (every
+    concrete field as the instance holds it); they get their ``pk``."""
+    if not objs:
+        return
+    model = type(objs[0])
+    meta = model._meta
+    if connection.vendor != "sqlite":
+        model._default_manager.bulk_create(objs)
+        return
+    names = [f.attname for f in meta.concrete_fields if f is not meta.pk]
+    ids = insert_rows(
+        model, names, [tuple(getattr(o, n) for n in names) for o in objs]
+    )
+    for obj, number in zip(objs, ids, strict=True):
+        obj.pk = number
         obj._state.adding = False
         obj._state.db = connection.alias
+
+
+def update_rows(
+    model: type[models.Model], name: str, pairs: Sequence[tuple[int, Any]]
+) -> None:
+    """Set one field (attribute name, a plain value) on many rows:
+    ``pairs`` of (id, value), one ``executemany`` (Django's bulk_update
+    builds a CASE of every row instead)."""
+    if not pairs:
+        return
+    meta = model._meta
+    field = meta.get_field(name.removesuffix("_id"))
+    if not isinstance(field, models.Field):  # pragma: no cover
+        raise TypeError(f"{name} is not a column of {meta.label}.")
+    quote = connection.ops.quote_name
+    pk = meta.pk
+    if pk is None:  # pragma: no cover (every table here has one)
+        raise RuntimeError(f"{meta.label} has no primary key.")
+    with connection.cursor() as cursor:
+        cursor.executemany(
+            # Names from the model's own meta, quoted: no input here.
+            f"UPDATE {quote(str(meta.db_table))} "  # noqa: S608
+            f"SET {quote(str(field.column))} = %s "
+            f"WHERE {quote(str(pk.column))} = %s",
+            [(value, row) for row, value in pairs],
+        )
+
+
+# SQLite settings for a bulk load: a larger page cache (the indexes of
+# the tables being filled stay in memory) and checkpoints of the
+# write-ahead log at the end rather than every 4 MB.
+BULK_PRAGMAS = {"cache_size": -131072, "wal_autocheckpoint": 100_000}
+
+
+@contextmanager
+def bulk_load() -> Iterator[None]:
+    """Apply ``BULK_PRAGMAS`` on SQLite for the import, then restore
+    the connection's own values and checkpoint the log. Does nothing
+    inside a transaction (the tests') or on other databases."""
+    if connection.vendor != "sqlite" or connection.in_atomic_block:
+        yield
+        return
+    saved: dict[str, Any] = {}
+    with connection.cursor() as cursor:
+        for name, value in BULK_PRAGMAS.items():
+            cursor.execute(f"PRAGMA {name}")
+            saved[name] = cursor.fetchone()[0]
+            cursor.execute(f"PRAGMA {name} = {int(value)}")
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            for name, value in saved.items():
+                cursor.execute(f"PRAGMA {name} = {int(value)}")
+            cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 
 
 def ensure_community(

@@ -326,6 +326,38 @@ class Revision(models.Model):
         return f"r{self.number}"
 
 
+class LinkKind(models.TextChoices):
+    LINKED = "linked", "Linked"
+    DUPLICATE = "duplicate", "Duplicate"
+
+
+class ConversationLink(models.Model):
+    """One conversation points to another: a link (Stack Exchange's
+    "Linked" questions) or the original it duplicates. Written by the
+    importers; read both ways by ``transfer.selectors.linked``."""
+
+    source = models.ForeignKey(
+        Conversation, on_delete=models.CASCADE, related_name="links_out"
+    )
+    target = models.ForeignKey(
+        Conversation, on_delete=models.CASCADE, related_name="links_in"
+    )
+    kind = models.CharField(
+        max_length=12, choices=LinkKind.choices, default=LinkKind.LINKED
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["source", "target", "kind"], name="conv_link_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.source_id} {self.kind} {self.target_id}"
+
+
 class AskRequest(models.Model):
     """The asker asked someone directly (from "who to ask")."""
 

@@ -82,3 +82,44 @@ def render_short(source: str) -> str:
     if _MARKUP.search(source):
         return text.render_markdown(source)
     return f"<p>{source}</p>\n"
+
+
+def convert_bodies(
+    sources: list[str], rerender: bool = False
+) -> list[tuple[str, str]]:
+    """(Markdown, HTML to show) for each HTML body, ("", "") for an
+    empty one: the importers' per-post work, run in a worker process.
+
+    The HTML is the source's own, sanitised (:func:`safe_html`), or with
+    ``rerender`` the Markdown rendered as an edit would render it.
+    """
+    out: list[tuple[str, str]] = []
+    for source in sources:
+        markdown = (
+            text.clean_markdown(
+                to_markdown(source), field="body", max_length=10**9
+            )
+            if source
+            else ""
+        )
+        if not markdown:
+            out.append(("", ""))
+        elif rerender:
+            out.append((markdown, text.render_markdown(markdown)))
+        else:
+            out.append((markdown, safe_html(source)))
+    return out
+
+
+def convert_comments(
+    sources: list[str], max_length: int
+) -> list[tuple[str, str]]:
+    """(text, HTML) for each comment: cleaned, cut to ``max_length``
+    and rendered (:func:`render_short`); ("", "") for an empty one."""
+    out: list[tuple[str, str]] = []
+    for source in sources:
+        body = text.clean_markdown(source, field="text", max_length=10**6)[
+            :max_length
+        ]
+        out.append((body, render_short(body)) if body else ("", ""))
+    return out

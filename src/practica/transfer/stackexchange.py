@@ -17,14 +17,20 @@ PostHistory.xml     each edit (rows sharing a RevisionGUID) becomes a
 Votes.xml           read and counted: the public dump's votes name no
                     voter, so scores come from Posts.xml
 Badges.xml          read and counted: Practica has no badges
+PostLinks.xml       duplicates (``Conversation.duplicate_of``) and links
+                    between questions (:class:`ConversationLink`);
+                    optional
 ==================  =====================================================
 
 Every file is read twice, streamed through expat (memory holds one
 chunk of rows): first a check of the whole dump (well-formed, the right
 root element, ids and dates where they must be), so bad input stops the
 import before anything is written, naming the file and line; then the
-load, in batches of ``batch_size`` rows, one transaction each, with
-``bulk_create``. Each imported record leaves an :class:`ImportKey` in
+load, in batches of ``batch_size`` rows, one transaction each, rows
+written as tuples with one ``executemany`` per table (no model instance
+per row). Bodies are converted in worker processes (``transfer.pool``)
+while the main process writes, and the files are checked in parallel.
+Each imported record leaves an :class:`ImportKey` in
 the same transaction, so a run killed midway leaves whole records only,
 and the next run skips what exists and finishes the rest: the result is
 the same as one uninterrupted run. References read before their target
@@ -33,9 +39,10 @@ rows themselves, which is idempotent too.
 """
 
 import time
-from collections import defaultdict
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -53,7 +60,9 @@ from practica.conversations import importer
 from practica.conversations.models import (
     Comment,
     Conversation,
+    ConversationLink,
     Kind,
+    LinkKind,
     Reply,
     Revision,
     State,
@@ -74,6 +83,7 @@ from practica.transfer.dumps import (
     xml_rows,
 )
 from practica.transfer.models import ImportKey
+from practica.transfer.pool import Bodies, default_workers
 from practica.transfer.services import UNCLAIMED_DOMAIN
 
 BATCH = 1000
@@ -88,6 +98,10 @@ FILES = {
     "Votes.xml": "votes",
     "Badges.xml": "badges",
 }
+# Read when there (a dump without it imports, with a note).
+LINKS = "PostLinks.xml"
+FILES_READ = {**FILES, LINKS: "postlinks"}
+LINK_KINDS = {1: LinkKind.LINKED, 3: LinkKind.DUPLICATE}
 QUESTION, ANSWER, TAG_EXCERPT = 1, 2, 4
 # PostHistoryTypeId: initial, edit and rollback of title, body, tags.
 TITLE_TYPES, BODY_TYPES, TAG_TYPES = {1, 4, 7}, {2, 5, 8}, {3, 6, 9}
@@ -143,36 +157,61 @@ def check_directory(directory: Path) -> None:
         )
 
 
-def check(directory: Path, progress: Progress) -> dict[str, int]:
-    """Read the whole dump once without writing; rows per file.
+def check_file(directory: Path, name: str) -> dict[str, int]:
+    """Read one file of the dump without writing: its rows (and the
+    votes by type); refuses what the load could not use, naming the
+    file and line. Runs in a worker process for a large dump."""
+    n = 0
+    votes: dict[str, int] = {}
+    for line, attrs in xml_rows(directory / name, FILES_READ[name]):
+        where = f"{name}:{line}"
+        number(attrs, "Id", where)
+        if name == "Users.xml":
+            moment(attrs, "CreationDate", where)
+        elif name == "Tags.xml":
+            if not attrs.get("TagName"):
+                raise DumpError(f"{where}: the TagName is missing.")
+        elif name == "Posts.xml":
+            kind = number(attrs, "PostTypeId", where)
+            moment(attrs, "CreationDate", where)
+            if kind == QUESTION and not attrs.get("Title", "").strip():
+                raise DumpError(f"{where}: a question without a Title.")
+            if kind == ANSWER:
+                number(attrs, "ParentId", where)
+        elif name in ("Comments.xml", "PostHistory.xml"):
+            number(attrs, "PostId", where)
+            moment(attrs, "CreationDate", where)
+            if name == "PostHistory.xml":
+                number(attrs, "PostHistoryTypeId", where)
+        elif name == LINKS:
+            number(attrs, "PostId", where)
+            number(attrs, "RelatedPostId", where)
+            number(attrs, "LinkTypeId", where)
+            moment(attrs, "CreationDate", where)
+        elif name == "Votes.xml":
+            vote = f"votes {attrs.get('VoteTypeId', '')}"
+            votes[vote] = votes.get(vote, 0) + 1
+        n += 1
+    return {name: n, **votes}
 
-    Refuses what the load could not use, naming the file and line.
+
+def check(
+    directory: Path, progress: Progress, pool: Bodies | None = None
+) -> dict[str, int]:
+    """Read the whole dump once without writing (the files side by side
+    in the pool's workers when it has some); rows per file.
+
+    Refuses what the load could not use, naming the file and line (the
+    first such file in the order of ``FILES``).
     """
+    names = list(FILES)
+    if (directory / LINKS).exists():
+        names.append(LINKS)
     counts: dict[str, int] = {}
-    for name, root in FILES.items():
-        n = 0
-        for line, attrs in xml_rows(directory / name, root):
-            where = f"{name}:{line}"
-            number(attrs, "Id", where)
-            if name == "Users.xml":
-                moment(attrs, "CreationDate", where)
-            elif name == "Tags.xml":
-                if not attrs.get("TagName"):
-                    raise DumpError(f"{where}: the TagName is missing.")
-            elif name == "Posts.xml":
-                kind = number(attrs, "PostTypeId", where)
-                moment(attrs, "CreationDate", where)
-                if kind == QUESTION and not attrs.get("Title", "").strip():
-                    raise DumpError(f"{where}: a question without a Title.")
-                if kind == ANSWER:
-                    number(attrs, "ParentId", where)
-            elif name in ("Comments.xml", "PostHistory.xml"):
-                number(attrs, "PostId", where)
-                moment(attrs, "CreationDate", where)
-                if name == "PostHistory.xml":
-                    number(attrs, "PostHistoryTypeId", where)
-            n += 1
-        counts[name] = n
+    for found in (pool or Bodies(0)).map(
+        partial(check_file, directory), names
+    ):
+        counts.update(found)
         progress("check", 1)
     return counts
 
@@ -230,6 +269,89 @@ class _Group:
     types: set[int] = field(default_factory=set)
 
 
+# A post on its way in: where it was read, its attributes, and its body
+# converted (Markdown, HTML) by the pool.
+Post = tuple[str, dict[str, str], str, str]
+Row = tuple[str, dict[str, str]]
+
+USER_FIELDS = (
+    "email",
+    "display_name",
+    "password",
+    "date_joined",
+    "location",
+    "introduction",
+    "introduction_html",
+)
+MEMBER_FIELDS = (
+    "user_id",
+    "community_id",
+    "role",
+    "status",
+    "joined_at",
+    "created_at",
+    "updated_at",
+)
+QUESTION_FIELDS = (
+    "community_id",
+    "kind",
+    "author_id",
+    "title",
+    "body",
+    "body_html",
+    "tag_names",
+    "state",
+    "state_reason",
+    "score",
+    "view_count",
+    "last_activity_at",
+    "edited_at",
+    "created_at",
+    "updated_at",
+    "import_key",
+)
+ANSWER_FIELDS = (
+    "conversation_id",
+    "author_id",
+    "body",
+    "body_html",
+    "from_practice",
+    "score",
+    "edited_at",
+    "digest",
+    "created_at",
+    "updated_at",
+)
+ACTIVITY_FIELDS = (
+    "actor_id",
+    "verb",
+    "target_type_id",
+    "target_id",
+    "community_id",
+    "summary",
+    "data",
+    "created_at",
+)
+COMMENT_FIELDS = (
+    "conversation_id",
+    "reply_id",
+    "author_id",
+    "body",
+    "body_html",
+    "created_at",
+)
+REVISION_FIELDS = (
+    "conversation_id",
+    "reply_id",
+    "number",
+    "author_id",
+    "title",
+    "body",
+    "message",
+    "created_at",
+)
+
+
 class StackExchangeImport:
     def __init__(
         self,
@@ -241,6 +363,7 @@ class StackExchangeImport:
         batch_size: int,
         progress: Progress,
         rerender: bool,
+        pool: Bodies | None = None,
     ) -> None:
         self.directory = directory
         self.community = community
@@ -251,6 +374,7 @@ class StackExchangeImport:
         self.batch_size = batch_size
         self.progress = progress
         self.rerender = rerender
+        self.pool = pool or Bodies(0)
         self.tags: dict[str, int] = dict(
             Tag.objects.filter(community=community).values_list("slug", "pk")
         )
@@ -262,10 +386,10 @@ class StackExchangeImport:
     # --- helpers -------------------------------------------------------
 
     def rows(self, name: str) -> Any:
-        return xml_rows(self.directory / name, FILES[name])
+        return xml_rows(self.directory / name, FILES_READ[name])
 
-    def batches(self, name: str) -> Any:
-        batch: list[tuple[str, dict[str, str]]] = []
+    def batches(self, name: str) -> Iterator[list[Row]]:
+        batch: list[Row] = []
         for line, attrs in self.rows(name):
             batch.append((f"{name}:{line}", attrs))
             if len(batch) >= self.batch_size:
@@ -274,43 +398,52 @@ class StackExchangeImport:
         if batch:
             yield batch
 
-    def html(self, raw: str, markdown: str) -> str:
-        if self.rerender:
-            return text.render_markdown(markdown)
-        return markup.safe_html(raw)
-
     def authors(self, ids: set[int | None]) -> dict[str, int]:
         return self.people.find("user", ids)
+
+    def _bodies(self) -> Any:
+        return partial(markup.convert_bodies, rerender=self.rerender)
 
     # --- Users.xml -----------------------------------------------------
 
     def users(self) -> None:
         unusable = make_password(None)
-        for batch in self.batches("Users.xml"):
+
+        def about(batch: list[Row]) -> list[str]:
+            # Only the people not imported yet need their text converted.
             known = self.authors({number(a, "Id", w) for w, a in batch})
-            fresh: list[tuple[int, User]] = []
+            return [
+                ""
+                if str(number(a, "Id", w)) in known
+                else a.get("AboutMe", "")
+                for w, a in batch
+            ]
+
+        for batch, intros in self.pool.pipeline(
+            self._bodies(), self.batches("Users.xml"), about
+        ):
+            ids = [number(a, "Id", w) for w, a in batch]
+            known = self.authors(set(ids))
+            fresh: list[tuple[int, tuple[Any, ...]]] = []
             joined: dict[str, datetime] = {}
-            for where, attrs in batch:
-                uid = number(attrs, "Id", where)
+            for (where, attrs), uid, (intro, intro_html) in zip(
+                batch, ids, intros, strict=True
+            ):
                 joined[str(uid)] = moment(attrs, "CreationDate", where)
                 if str(uid) in known:
                     continue
-                about = attrs.get("AboutMe", "")
-                intro = _markdown(about) if about else ""
                 name = _line(attrs.get("DisplayName", ""), 100)
                 fresh.append(
                     (
                         uid,
-                        User(
-                            email=unclaimed_email(self.site, uid),
-                            display_name=name or f"User {uid}",
-                            password=unusable,
-                            date_joined=joined[str(uid)],
-                            location=_line(attrs.get("Location", ""), 100),
-                            introduction=intro,
-                            introduction_html=(
-                                self.html(about, intro) if intro else ""
-                            ),
+                        (
+                            unclaimed_email(self.site, uid),
+                            name or f"User {uid}",
+                            unusable,
+                            joined[str(uid)],
+                            _line(attrs.get("Location", ""), 100),
+                            intro,
+                            intro_html,
                         ),
                     )
                 )
@@ -322,21 +455,22 @@ class StackExchangeImport:
                 )
             self.progress("people", len(batch))
 
-    def _write_users(self, fresh: list[tuple[int, User]]) -> dict[str, int]:
+    def _write_users(
+        self, fresh: list[tuple[int, tuple[Any, ...]]]
+    ) -> dict[str, int]:
         """Accounts for people not imported yet; their ids by SE id."""
         if not fresh:
             return {}
         # An address taken already (the same dump imported by hand) is
         # that person.
-        emails = [u.email for _, u in fresh]
+        emails = [row[0] for _, row in fresh]
         taken = dict(
             User.objects.filter(email__in=emails).values_list("email", "pk")
         )
-        new = [u for _, u in fresh if u.email not in taken]
-        importer.fast_insert(new)
-        for u in new:
-            taken[u.email] = u.pk
-        pairs = [(uid, taken[u.email]) for uid, u in fresh]
+        new = [row for _, row in fresh if row[0] not in taken]
+        ids = importer.insert_rows(User, USER_FIELDS, new)
+        taken.update((row[0], pk) for row, pk in zip(new, ids, strict=True))
+        pairs = [(uid, taken[row[0]]) for uid, row in fresh]
         self.people.add("user", pairs)
         self.result.add("people", len(new))
         return {str(uid): pk for uid, pk in pairs}
@@ -349,20 +483,13 @@ class StackExchangeImport:
                 community=self.community, user_id__in=list(joined)
             ).values_list("user_id", flat=True)
         )
+        community = self.community.pk
         rows = [
-            Membership(
-                user_id=pk,
-                community=self.community,
-                role=Role.MEMBER,
-                status=Status.ACTIVE,
-                joined_at=when,
-                created_at=when,
-                updated_at=when,
-            )
+            (pk, community, Role.MEMBER, Status.ACTIVE, when, when, when)
             for pk, when in joined.items()
             if pk not in members
         ]
-        importer.fast_insert(rows)
+        importer.insert_rows(Membership, MEMBER_FIELDS, rows)
         self.result.add("memberships", len(rows))
 
     # --- Tags.xml ------------------------------------------------------
@@ -413,25 +540,47 @@ class StackExchangeImport:
     def posts(self) -> None:
         """Questions and answers in one pass over Posts.xml: each batch's
         questions first, then its answers. An answer read before its
-        question (rare: ids rise through the file) waits for the end."""
-        waiting: list[tuple[str, dict[str, str]]] = []
-        for batch in self.batches("Posts.xml"):
-            self._excerpts(batch)
-            questions = [
-                (w, a) for w, a in batch if a.get("PostTypeId") == "1"
-            ]
-            answers = [(w, a) for w, a in batch if a.get("PostTypeId") == "2"]
-            other = len(batch) - len(questions) - len(answers)
-            self.result.read["other posts"] = (
-                self.result.read.get("other posts", 0) + other
-            )
+        question (rare: ids rise through the file) waits for the end.
+        Bodies are converted in the pool while earlier batches are
+        written."""
+
+        def new_bodies(batch: list[Row]) -> list[str]:
             done = self.keys.find(
                 ("question", "answer"), (a["Id"] for _, a in batch)
             )
-            new_questions = [
-                (w, a) for w, a in questions if a["Id"] not in done
+            return [
+                a.get("Body", "")
+                if a.get("PostTypeId") in ("1", "2") and a["Id"] not in done
+                else ""
+                for _, a in batch
             ]
-            new_answers = [(w, a) for w, a in answers if a["Id"] not in done]
+
+        waiting: list[Post] = []
+        for batch, bodies in self.pool.pipeline(
+            self._bodies(), self.batches("Posts.xml"), new_bodies
+        ):
+            self._excerpts(batch)
+            done = self.keys.find(
+                ("question", "answer"), (a["Id"] for _, a in batch)
+            )
+            questions: list[Post] = []
+            answers: list[Post] = []
+            other = 0
+            for (where, attrs), (body, html) in zip(
+                batch, bodies, strict=True
+            ):
+                kind = attrs.get("PostTypeId")
+                if kind == "1":
+                    questions.append((where, attrs, body, html))
+                elif kind == "2":
+                    answers.append((where, attrs, body, html))
+                else:
+                    other += 1
+            self.result.read["other posts"] = (
+                self.result.read.get("other posts", 0) + other
+            )
+            new_questions = [q for q in questions if q[1]["Id"] not in done]
+            new_answers = [p for p in answers if p[1]["Id"] not in done]
             self.result.skip("questions", len(questions) - len(new_questions))
             self.result.skip("answers", len(answers) - len(new_answers))
             if new_questions or new_answers:
@@ -447,7 +596,7 @@ class StackExchangeImport:
             # Their question was deleted before the dump was taken.
             self.result.skip("answers", len(orphans))
 
-    def _excerpts(self, batch: list[tuple[str, dict[str, str]]]) -> None:
+    def _excerpts(self, batch: list[Row]) -> None:
         changed: list[Tag] = []
         for _, attrs in batch:
             if attrs.get("PostTypeId") != str(TAG_EXCERPT):
@@ -460,16 +609,15 @@ class StackExchangeImport:
         if changed:
             Tag.objects.bulk_update(changed, ["description"])
 
-    def _write_questions(self, todo: list[tuple[str, dict[str, str]]]) -> None:
+    def _write_questions(self, todo: list[Post]) -> None:
         people = self.authors(
-            {maybe_number(a, "OwnerUserId", w) for w, a in todo}
+            {maybe_number(a, "OwnerUserId", w) for w, a, _, _ in todo}
         )
-        conversations: list[Conversation] = []
+        rows: list[tuple[Any, ...]] = []
         links: list[list[int]] = []
         accepted: dict[str, str] = {}
-        for where, a in todo:
-            raw = a.get("Body", "")
-            body = _markdown(raw)
+        community = self.community.pk
+        for where, a, body, html in todo:
             created = moment(a, "CreationDate", where)
             last = maybe_moment(a, "LastActivityDate", where)
             edited = maybe_moment(a, "LastEditDate", where)
@@ -478,122 +626,134 @@ class StackExchangeImport:
             title = _line(a.get("Title", ""), 200)
             if not title:
                 raise DumpError(f"{where}: a question without a Title.")
-            conversations.append(
-                Conversation(
-                    community=self.community,
-                    kind=Kind.QUESTION,
-                    author_id=people.get(a.get("OwnerUserId", "")),
-                    title=title,
-                    body=body,
-                    body_html=self.html(raw, body),
-                    tag_names=[name for _, name in tagged],
-                    state=State.CLOSED if closed else State.OPEN,
-                    state_reason=(
+            rows.append(
+                (
+                    community,
+                    Kind.QUESTION,
+                    people.get(a.get("OwnerUserId", "")),
+                    title,
+                    body,
+                    html,
+                    [name for _, name in tagged],
+                    State.CLOSED if closed else State.OPEN,
+                    (
                         f"Closed on Stack Exchange on {closed:%Y-%m-%d}."
                         if closed
                         else ""
                     ),
-                    score=maybe_number(a, "Score", where) or 0,
-                    view_count=max(
-                        0, maybe_number(a, "ViewCount", where) or 0
-                    ),
-                    last_activity_at=max(created, last or created),
-                    edited_at=edited,
-                    created_at=created,
-                    updated_at=edited or created,
-                    import_key=f"se:{self.site}:{a['Id']}"[:64],
+                    maybe_number(a, "Score", where) or 0,
+                    max(0, maybe_number(a, "ViewCount", where) or 0),
+                    max(created, last or created),
+                    edited,
+                    created,
+                    edited or created,
+                    f"se:{self.site}:{a['Id']}"[:64],
                 )
             )
             links.append([pk for pk, _ in tagged])
             if a.get("AcceptedAnswerId"):
                 accepted[a["Id"]] = a["AcceptedAnswerId"]
-        importer.fast_insert(conversations)
-        through = Conversation.tags.through
-        importer.fast_insert(
+        ids = importer.insert_rows(Conversation, QUESTION_FIELDS, rows)
+        importer.insert_rows(
+            Conversation.tags.through,
+            ("conversation_id", "tag_id"),
             [
-                through(conversation_id=c.pk, tag_id=tag)
-                for c, tags in zip(conversations, links, strict=True)
+                (pk, tag)
+                for pk, tags in zip(ids, links, strict=True)
                 for tag in dict.fromkeys(tags)
-            ]
+            ],
         )
         self.keys.add(
             "question",
             [
-                (a["Id"], c.pk)
-                for (_, a), c in zip(todo, conversations, strict=True)
+                (a["Id"], pk)
+                for (_, a, _, _), pk in zip(todo, ids, strict=True)
             ],
             pending=accepted,
         )
-        importer.fast_insert(
+        kind = self.conversation_type.pk
+        importer.insert_rows(
+            Activity,
+            ACTIVITY_FIELDS,
             [
-                Activity(
-                    actor_id=c.author_id,
-                    verb="question.created",
-                    target_type=self.conversation_type,
-                    target_id=c.pk,
-                    community_id=self.community.pk,
-                    summary=c.title[:300],
-                    data={"imported": c.import_key},
-                    created_at=c.created_at,
+                (
+                    row[2],
+                    "question.created",
+                    kind,
+                    pk,
+                    community,
+                    row[3][:300],
+                    {"imported": row[15]},
+                    row[13],
                 )
-                for c in conversations
-            ]
+                for row, pk in zip(rows, ids, strict=True)
+            ],
         )
-        self.result.add("questions", len(conversations))
-        self.result.add("activity", len(conversations))
+        self.result.add("questions", len(rows))
+        self.result.add("activity", len(rows))
 
-    def _write_answers(
-        self, todo: list[tuple[str, dict[str, str]]]
-    ) -> list[tuple[str, dict[str, str]]]:
+    def _write_answers(self, todo: list[Post]) -> list[Post]:
         """Write the answers whose question is in; return the others."""
         people = self.authors(
-            {maybe_number(a, "OwnerUserId", w) for w, a in todo}
+            {maybe_number(a, "OwnerUserId", w) for w, a, _, _ in todo}
         )
-        parents = self.keys.find("question", (a["ParentId"] for _, a in todo))
-        replies: list[Reply] = []
+        parents = self.keys.find(
+            "question", (a["ParentId"] for _, a, _, _ in todo)
+        )
+        rows: list[tuple[Any, ...]] = []
         keys: list[str] = []
-        later: list[tuple[str, dict[str, str]]] = []
-        for where, a in todo:
+        later: list[Post] = []
+        for post in todo:
+            where, a, body, html = post
             conversation = parents.get(a["ParentId"])
             if conversation is None:
-                later.append((where, a))
+                later.append(post)
                 continue
-            raw = a.get("Body", "")
-            body = _markdown(raw)
             if not body:
                 self.result.skip("answers")
                 continue
             created = moment(a, "CreationDate", where)
             edited = maybe_moment(a, "LastEditDate", where)
             author = people.get(a.get("OwnerUserId", ""))
-            replies.append(
-                Reply(
-                    conversation_id=conversation,
-                    author_id=author,
-                    body=body,
-                    body_html=self.html(raw, body),
-                    from_practice=True,
-                    score=maybe_number(a, "Score", where) or 0,
-                    edited_at=edited,
-                    digest=importer.digest(author, body),
-                    created_at=created,
-                    updated_at=edited or created,
+            rows.append(
+                (
+                    conversation,
+                    author,
+                    body,
+                    html,
+                    True,
+                    maybe_number(a, "Score", where) or 0,
+                    edited,
+                    importer.digest(author, body),
+                    created,
+                    edited or created,
                 )
             )
             keys.append(a["Id"])
-        importer.fast_insert(replies)
-        self.keys.add(
-            "answer", [(k, r.pk) for k, r in zip(keys, replies, strict=True)]
-        )
-        self.result.add("answers", len(replies))
+        ids = importer.insert_rows(Reply, ANSWER_FIELDS, rows)
+        self.keys.add("answer", zip(keys, ids, strict=True))
+        self.result.add("answers", len(rows))
         return later
 
     # --- Comments.xml --------------------------------------------------
 
     def comments(self) -> None:
-        for batch in self.batches("Comments.xml"):
+        def new_texts(batch: list[Row]) -> list[str]:
             done = self.keys.find("comment", (a["Id"] for _, a in batch))
-            todo = [(w, a) for w, a in batch if a["Id"] not in done]
+            return [
+                "" if a["Id"] in done else a.get("Text", "") for _, a in batch
+            ]
+
+        convert = partial(markup.convert_comments, max_length=MAX_COMMENT)
+        for batch, texts in self.pool.pipeline(
+            convert, self.batches("Comments.xml"), new_texts
+        ):
+            done = self.keys.find("comment", (a["Id"] for _, a in batch))
+            todo = [
+                (w, a, body, html)
+                for (w, a), (body, html) in zip(batch, texts, strict=True)
+                if a["Id"] not in done
+            ]
             self.result.skip("comments", len(batch) - len(todo))
             if todo:
                 with transaction.atomic():
@@ -617,35 +777,32 @@ class StackExchangeImport:
                 posts[key] = (parent[target], target)
         return posts
 
-    def _write_comments(self, todo: list[tuple[str, dict[str, str]]]) -> None:
-        people = self.authors({maybe_number(a, "UserId", w) for w, a in todo})
-        posts = self._posts({a["PostId"] for _, a in todo})
-        comments: list[Comment] = []
+    def _write_comments(self, todo: list[Post]) -> None:
+        people = self.authors(
+            {maybe_number(a, "UserId", w) for w, a, _, _ in todo}
+        )
+        posts = self._posts({a["PostId"] for _, a, _, _ in todo})
+        rows: list[tuple[Any, ...]] = []
         keys: list[str] = []
-        for where, a in todo:
+        for where, a, body, html in todo:
             post = posts.get(a["PostId"])
-            body = text.clean_markdown(
-                a.get("Text", ""), field="text", max_length=10**6
-            )[:MAX_COMMENT]
             if post is None or not body:
                 self.result.skip("comments")
                 continue
-            comments.append(
-                Comment(
-                    conversation_id=post[0],
-                    reply_id=post[1],
-                    author_id=people.get(a.get("UserId", "")),
-                    body=body,
-                    body_html=markup.render_short(body),
-                    created_at=moment(a, "CreationDate", where),
+            rows.append(
+                (
+                    post[0],
+                    post[1],
+                    people.get(a.get("UserId", "")),
+                    body,
+                    html,
+                    moment(a, "CreationDate", where),
                 )
             )
             keys.append(a["Id"])
-        importer.fast_insert(comments)
-        self.keys.add(
-            "comment", [(k, c.pk) for k, c in zip(keys, comments, strict=True)]
-        )
-        self.result.add("comments", len(comments))
+        ids = importer.insert_rows(Comment, COMMENT_FIELDS, rows)
+        self.keys.add("comment", zip(keys, ids, strict=True))
+        self.result.add("comments", len(rows))
 
     # --- PostHistory.xml -------------------------------------------------
 
@@ -730,7 +887,7 @@ class StackExchangeImport:
         posts = self._posts({str(g.post) for g in todo})
         people = self.authors({g.user for g in todo})
         states = self._latest(posts)
-        revisions: list[Revision] = []
+        rows: list[tuple[Any, ...]] = []
         keys: list[str] = []
         for g in todo:
             post = posts.get(str(g.post))
@@ -749,25 +906,22 @@ class StackExchangeImport:
                 state.number + 1, title if post[1] is None else "", body
             )
             states[post] = state
-            revisions.append(
-                Revision(
-                    conversation_id=post[0],
-                    reply_id=post[1],
-                    number=state.number,
-                    author_id=people.get(str(g.user)),
-                    title=state.title,
-                    body=state.body,
-                    message=_line(g.comment, 200) or _message(g, state.number),
-                    created_at=g.when,
+            rows.append(
+                (
+                    post[0],
+                    post[1],
+                    state.number,
+                    people.get(str(g.user)),
+                    state.title,
+                    state.body,
+                    _line(g.comment, 200) or _message(g, state.number),
+                    g.when,
                 )
             )
             keys.append(f"{g.post}:{g.key}")
-        importer.fast_insert(revisions)
-        self.keys.add(
-            "revision",
-            [(k, r.pk) for k, r in zip(keys, revisions, strict=True)],
-        )
-        self.result.add("revisions", len(revisions))
+        ids = importer.insert_rows(Revision, REVISION_FIELDS, rows)
+        self.keys.add("revision", zip(keys, ids, strict=True))
+        self.result.add("revisions", len(rows))
 
     # --- the end -------------------------------------------------------
 
@@ -799,10 +953,62 @@ class StackExchangeImport:
             for conversation, answer in chunk:
                 reply = answers.get(answer)
                 if reply is not None and replies.get(reply) == conversation:
-                    changed.append(
-                        Conversation(pk=conversation, accepted_reply_id=reply)
-                    )
-            Conversation.objects.bulk_update(changed, ["accepted_reply_id"])
+                    changed.append((conversation, reply))
+            importer.update_rows(Conversation, "accepted_reply_id", changed)
+
+    # --- PostLinks.xml -------------------------------------------------
+
+    def post_links(self) -> None:
+        """Duplicates (LinkTypeId 3: the post duplicates the related
+        one) set ``duplicate_of`` and, like links (LinkTypeId 1), leave
+        a :class:`ConversationLink`. Links between posts that are not
+        both imported questions are skipped."""
+        if not (self.directory / LINKS).exists():
+            return
+        for batch in self.batches(LINKS):
+            done = self.keys.find("link", (a["Id"] for _, a in batch))
+            todo = [(w, a) for w, a in batch if a["Id"] not in done]
+            self.result.skip("links", len(batch) - len(todo))
+            if todo:
+                with transaction.atomic():
+                    self._write_links(todo)
+            self.progress("links", len(batch))
+
+    def _write_links(self, todo: list[Row]) -> None:
+        questions = self.keys.find(
+            "question",
+            {a[k] for _, a in todo for k in ("PostId", "RelatedPostId")},
+        )
+        rows: list[tuple[Any, ...]] = []
+        keys: list[str] = []
+        duplicates: dict[int, int] = {}
+        for where, a in todo:
+            kind = LINK_KINDS.get(number(a, "LinkTypeId", where))
+            source = questions.get(a["PostId"])
+            target = questions.get(a["RelatedPostId"])
+            if kind is None or source is None or target is None:
+                # An answer, a deleted post or another site's question.
+                self.result.skip("links")
+                continue
+            if source == target:
+                self.result.skip("links")
+                continue
+            if kind == LinkKind.DUPLICATE:
+                duplicates[source] = target
+            rows.append(
+                (source, target, kind, moment(a, "CreationDate", where))
+            )
+            keys.append(a["Id"])
+        ids = importer.insert_rows(
+            ConversationLink,
+            ("source_id", "target_id", "kind", "created_at"),
+            rows,
+        )
+        importer.update_rows(
+            Conversation, "duplicate_of_id", list(duplicates.items())
+        )
+        self.keys.add("link", zip(keys, ids, strict=True))
+        self.result.add("links", len(rows))
 
     def _current_revisions(self) -> None:
         # The newest revision holds the text as it is now (in Practica's
@@ -818,19 +1024,13 @@ class StackExchangeImport:
                 conversation__in=questions, reply__isnull=True
             ).values("conversation_id")
         ).values_list("pk", "author_id", "title", "body", "created_at")
-        importer.fast_insert(
+        importer.insert_rows(
+            Revision,
+            REVISION_FIELDS,
             [
-                Revision(
-                    conversation_id=pk,
-                    number=1,
-                    author_id=author,
-                    title=title,
-                    body=body,
-                    message="Imported",
-                    created_at=created or now,
-                )
+                (pk, None, 1, author, title, body, "Imported", created or now)
                 for pk, author, title, body, created in no_history
-            ]
+            ],
         )
         answers = Reply.objects.filter(conversation__in=questions)
         bare = answers.exclude(
@@ -840,20 +1040,13 @@ class StackExchangeImport:
         ).values_list(
             "pk", "conversation_id", "author_id", "body", "created_at"
         )
-        importer.fast_insert(
+        importer.insert_rows(
+            Revision,
+            REVISION_FIELDS,
             [
-                Revision(
-                    conversation_id=c,
-                    reply_id=pk,
-                    number=1,
-                    author_id=author,
-                    title="",
-                    body=body,
-                    message="Imported",
-                    created_at=created or now,
-                )
+                (c, pk, 1, author, "", body, "Imported", created or now)
                 for pk, c, author, body, created in bare
-            ]
+            ],
         )
         newest = (
             Revision.objects.filter(
@@ -943,13 +1136,6 @@ def _recount_conversations(community: Community) -> None:
     )
 
 
-def _tally(directory: Path, name: str, key: str) -> dict[str, int]:
-    found: dict[str, int] = defaultdict(int)
-    for _line_no, attrs in xml_rows(directory / name, FILES[name]):
-        found[attrs.get(key, "")] += 1
-    return dict(found)
-
-
 VOTE_TYPES = {"2": "up", "3": "down", "1": "accepted", "5": "favourite"}
 
 
@@ -962,8 +1148,9 @@ def import_stackexchange(
     batch_size: int = BATCH,
     index: bool = True,
     rerender: bool = False,
+    workers: int | None = None,
     progress: Progress | None = None,
-    counts: dict[str, int] | None = None,
+    counted: Callable[[dict[str, int]], None] | None = None,
 ) -> Result:
     """Import one Stack Exchange site's dump into the community
     ``community`` (a slug; created public and open when missing).
@@ -972,49 +1159,36 @@ def import_stackexchange(
     there is skipped, what is missing is added. Refuses a directory that
     is not a dump, a missing file, malformed XML and rows without the
     ids and dates they need, naming the file and line, before writing
-    anything.
+    anything. ``workers`` processes convert the bodies (default: two
+    for a large dump, none for a small one); ``counted`` is told the
+    rows per file once the check has read them.
     """
     directory = Path(directory)
     step = progress or (lambda _phase, _n: None)
     started = time.perf_counter()
     check_directory(directory)
-    read = counts if counts is not None else check(directory, step)
-    site = slugify(site) if site else site_name(directory)
-    with importer.dates_as_given(
-        Membership, Conversation, Reply, Revision, Activity, Comment, ImportKey
-    ):
-        try:
-            target, created = importer.ensure_community(
-                community,
-                name,
-                f"Questions and answers imported from {directory.name}.",
-            )
-        except importer.CorpusError as exc:
-            raise DumpError(str(exc)) from exc
-        result = Result(community=target, community_created=created)
-        result.read.update(read)
-        job = StackExchangeImport(
+    if workers is None:
+        workers = default_workers(directory / "Posts.xml")
+    with Bodies(workers) as pool:
+        read = check(directory, step, pool)
+        if counted is not None:
+            counted(read)
+        result = _load(
             directory,
-            community=target,
-            site=site,
-            result=result,
+            read,
+            pool,
+            community=community,
+            name=name,
+            site=slugify(site) if site else site_name(directory),
             batch_size=batch_size,
-            progress=step,
             rerender=rerender,
+            progress=step,
         )
-        job.users()
-        job.tag_list()
-        begun = time.perf_counter()
-        job.posts()
-        result.posts_seconds = time.perf_counter() - begun
-        job.comments()
-        job.history()
-        job.finish()
-    votes = _tally(directory, "Votes.xml", "VoteTypeId")
     result.notes.append(
         "Votes.xml: "
         + ", ".join(
-            f"{votes.get(k, 0):,} {label}" for k, label in VOTE_TYPES.items()
+            f"{read.get(f'votes {k}', 0):,} {label}"
+            for k, label in VOTE_TYPES.items()
         )
         + " votes read; the dump does not say who voted, so scores come "
         "from Posts.xml and no person's vote is recorded."
@@ -1023,6 +1197,10 @@ def import_stackexchange(
         f"Badges.xml: {read.get('Badges.xml', 0):,} badges read; Practica "
         "has no badges, so they are not imported."
     )
+    if LINKS not in read:
+        result.notes.append(
+            f"{LINKS} is not in the dump: no duplicates or links imported."
+        )
     if result.rows and index:
         from practica.search import indexer
 
@@ -1034,6 +1212,64 @@ def import_stackexchange(
 
         result.indexed = indexer.rebuild(lambda n: step("index", n))
     result.seconds = time.perf_counter() - started
+    return result
+
+
+def _load(
+    directory: Path,
+    read: dict[str, int],
+    pool: Bodies,
+    *,
+    community: str,
+    name: str,
+    site: str,
+    batch_size: int,
+    rerender: bool,
+    progress: Progress,
+) -> Result:
+    with (
+        importer.bulk_load(),
+        importer.dates_as_given(
+            Membership,
+            Conversation,
+            Reply,
+            Revision,
+            Activity,
+            Comment,
+            ImportKey,
+        ),
+    ):
+        try:
+            target, created = importer.ensure_community(
+                community,
+                name,
+                f"Questions and answers imported from {directory.name}.",
+            )
+        except importer.CorpusError as exc:
+            raise DumpError(str(exc)) from exc
+        result = Result(community=target, community_created=created)
+        result.read.update(
+            {k: v for k, v in read.items() if not k.startswith("votes ")}
+        )
+        job = StackExchangeImport(
+            directory,
+            community=target,
+            site=site,
+            result=result,
+            batch_size=batch_size,
+            progress=progress,
+            rerender=rerender,
+            pool=pool,
+        )
+        job.users()
+        job.tag_list()
+        begun = time.perf_counter()
+        job.posts()
+        result.posts_seconds = time.perf_counter() - begun
+        job.comments()
+        job.history()
+        job.post_links()
+        job.finish()
     return result
 
 

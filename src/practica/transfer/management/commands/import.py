@@ -72,6 +72,14 @@ class Command(BaseCommand):
             "edit would) instead of sanitising the site's own HTML; "
             "about five times slower.",
         )
+        se.add_argument(
+            "--workers",
+            type=int,
+            default=None,
+            help="Processes that convert the bodies while this one "
+            "writes (0: none); default: 2 for a dump whose Posts.xml "
+            "is 8 MB or more, none for a smaller one.",
+        )
         dc = sub.add_parser(
             "discourse",
             help="A Discourse forum's export (JSON).",
@@ -133,6 +141,8 @@ class Command(BaseCommand):
         quiet = verbosity == 0
         if options.get("batch", 1) < 1:
             raise CommandError("--batch must be at least 1.")
+        if (options.get("workers") or 0) < 0:
+            raise CommandError("--workers must be 0 or more.")
         columns = (
             TextColumn("{task.description:<10}"),
             BarColumn(),
@@ -165,16 +175,20 @@ class Command(BaseCommand):
         directory = Path(options["directory"])
         if source == "stackexchange":
             stackexchange.check_directory(directory)
-            totals["check"] = len(stackexchange.FILES)
-            counts = stackexchange.check(directory, progress)
-            posts = counts["Posts.xml"]
-            totals.update(
-                people=counts["Users.xml"],
-                tags=counts["Tags.xml"],
-                posts=posts,
-                comments=counts["Comments.xml"],
-                history=counts["PostHistory.xml"],
+            totals["check"] = len(stackexchange.FILES) + int(
+                (directory / stackexchange.LINKS).exists()
             )
+
+            def counted(counts: dict[str, int]) -> None:
+                totals.update(
+                    people=counts["Users.xml"],
+                    tags=counts["Tags.xml"],
+                    posts=counts["Posts.xml"],
+                    comments=counts["Comments.xml"],
+                    history=counts["PostHistory.xml"],
+                    links=counts.get(stackexchange.LINKS, 0),
+                )
+
             return stackexchange.import_stackexchange(
                 directory,
                 community=options["community"],
@@ -183,8 +197,9 @@ class Command(BaseCommand):
                 batch_size=options["batch"],
                 index=not options["no_index"],
                 rerender=options["rerender"],
+                workers=options["workers"],
                 progress=progress,
-                counts=counts,
+                counted=counted,
             )
         if source == "discourse":
             return discourse.import_discourse(
