@@ -525,15 +525,39 @@ def _snapshot() -> dict[str, Any]:
         ),
         "artifact_revisions": ArtifactRevision.objects.aggregate(Max("pk")),
         "helped": Helped.objects.aggregate(Max("pk")),
-        "activity": Activity.objects.aggregate(Max("pk")),
+        "activity": list(
+            Activity.objects.order_by("pk").values_list("verb", "created_at")
+        ),
     }
     return {"counts": counts, "rows": rows}
+
+
+def _check_history_dated() -> None:
+    """The activity record is dated when things happened, not when the
+    demo ran: health trends and inboxes read it."""
+    for c in Conversation.objects.all():
+        verb = f"{c.kind}.created"
+        entry = Activity.objects.get(
+            verb=verb,
+            target_type=ContentType.objects.get_for_model(Conversation),
+            target_id=c.pk,
+        )
+        assert entry.created_at == c.created_at, c.title
+    months = {
+        (a.year, a.month)
+        for a in Activity.objects.filter(
+            actor__isnull=False,
+            created_at__lt=timezone.now() - timezone.timedelta(days=31),
+        ).values_list("created_at", flat=True)
+    }
+    assert len(months) >= 6
 
 
 @pytest.mark.django_db
 def test_demo_twice_changes_nothing():
     out = StringIO()
     call_command("demo", stdout=out)
+    _check_history_dated()
     first = _snapshot()
     assert demo.PASSWORD in out.getvalue()
     for email, _name, _role in demo.SIGN_INS:

@@ -6,6 +6,7 @@ from django.core.management.base import BaseCommand
 
 from practica.web import (
     demo,
+    demo_activity,
     demo_analytics,
     demo_events,
     demo_mentoring,
@@ -44,11 +45,15 @@ class Command(BaseCommand):
         result = demo.build(stdout=out)
         # The later apps build on the people, communities, questions and
         # repertoire above, in this order (stories cite events and help).
-        # Notifications last: they fan out over everything written before.
+        # The activity record is dated before the figures a reflection is
+        # prefilled with, and again after the stories. Notifications last:
+        # they fan out over everything written before.
         for app in (
             demo_events,
             demo_mentoring,
+            demo_activity,
             demo_analytics,
+            demo_activity,
             demo_notifications,
         ):
             app.load(stdout=out)
