@@ -9,7 +9,8 @@ Django's cache under a key naming the item and everything it shows (the
 row's ``version``, bumped by the services on every write, its creation
 time and whatever the version does not cover), takes a page's items from
 the cache in one round trip, encodes only the missing ones, and joins
-them into the response body directly.
+them into the response body directly; the body is kept too, for the
+next request that lists the same items.
 
 The body is byte for byte what ninja would have written for the same
 page (``{"items": [...], "next_cursor": ...}`` through the API's
@@ -31,7 +32,10 @@ from django.http import HttpResponse
 from ninja import Schema
 from ninja.renderers import JSONRenderer
 
-TTL = 3600  # seconds; keys name every version, so this only bounds memory
+# Seconds. Keys name every version, so these only bound memory: a page's
+# body is large and outdated by any write to one of its items.
+TTL = 3600
+PAGE_TTL = 600
 
 _renderer = JSONRenderer()
 _encoder = _renderer.encoder_class(**_renderer.json_dumps_params)
@@ -51,9 +55,10 @@ def schema_digest(schema: type[Schema]) -> str:
     return hashlib.blake2b(shape.encode(), digest_size=6).hexdigest()
 
 
-def item_keyer(schema: type[Schema]) -> Callable[..., str]:
-    """A function of an item's parts that gives its cache key."""
-    prefix = f"api:{schema.__name__}:{schema_digest(schema)}:"
+def item_keyer(schema: type[Schema], kind: str = "") -> Callable[..., str]:
+    """A function of an item's parts (or a page's) that gives its cache
+    key."""
+    prefix = f"api:{kind}{schema.__name__}:{schema_digest(schema)}:"
 
     def make(*parts: Hashable) -> str:
         raw = repr(parts).encode()
@@ -117,8 +122,16 @@ def page_response[R](
     load: Callable[[list[R]], Iterable[Any | None]] | None = None,
 ) -> HttpResponse:
     """The 200 response of a keyset page whose items ``schema`` describes
-    (see :func:`items_json`)."""
-    body = page_body(
-        items_json(rows, schema=schema, parts=parts, load=load), next_cursor
+    (see :func:`items_json`). The whole body is cached too, under the
+    parts of all its items and its cursor: a page seen before is one
+    cache read."""
+    page_key = item_keyer(schema, "page:")(
+        tuple(parts(row) for row in rows), next_cursor
     )
+    body = cache.get(page_key)
+    if body is None:
+        items = items_json(rows, schema=schema, parts=parts, load=load)
+        body = page_body(items, next_cursor)
+        if len(items) == len(rows):  # none gone since they were listed
+            cache.set(page_key, body, PAGE_TTL)
     return HttpResponse(body, content_type=CONTENT_TYPE)
