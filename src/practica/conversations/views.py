@@ -21,6 +21,7 @@ from django.template.defaultfilters import pluralize
 from django.template.loader import get_template, render_to_string
 from django.urls import reverse
 from django.utils.cache import patch_vary_headers
+from django.utils.functional import SimpleLazyObject
 from django.utils.safestring import SafeString, mark_safe
 from django.views.decorators.http import require_GET, require_POST
 
@@ -182,6 +183,7 @@ def _list(
     *,
     template_context: dict[str, Any],
     fetch: Callable[..., Page[Conversation]],
+    choices: list[tuple[str, str]] | None = None,
 ) -> HttpResponse:
     page, cursor_error, more = _page_or_restart(
         fetch, request.GET.get("cursor") or None
@@ -209,7 +211,7 @@ def _list(
         response = _visitor_list(
             request,
             page,
-            form,
+            choices or [],
             show_community,
             context,
             heading=template_context.get("heading", ""),
@@ -221,41 +223,54 @@ def _list(
 def _visitor_list(
     request: Request,
     page: Page[Conversation],
-    form: ListFilterForm | None,
+    choices: list[tuple[str, str]],
     show_community: bool,
     context: Callable[[], dict[str, Any]],
     *,
     heading: str,
 ) -> HttpResponse:
     """A list as every signed-out visitor sees it, whole from the cache:
-    keyed by what each row shows (its version, views, names), the
-    filters' choices and the address, so any change to a row, a new row or
-    a new tag shows at once."""
-    choices = getattr(form.fields.get("tag"), "choices", []) if form else []
+    keyed by what each row shows (its version, views, names), the tag
+    filter's choices and the address, so any change to a row, a new row
+    or a new tag shows at once."""
 
     def build() -> tuple[str, int]:
-        html = render_to_string(f"{LIST}#main", context(), request)
+        html = render_to_string(LIST, context(), request)
         moments = [t for c in page.items for t in _row_times(c)]
         return html, cache.fresh_for(*moments)
 
-    main = cache.fragment(
-        cache.key(
-            "list",
-            request.get_full_path(),
-            heading,  # names the community: a rename shows at once
-            show_community,
-            tuple(choices),
-            tuple(_row_parts(c, show_community) for c in page.items),
-            page.next_cursor,
-            templates=[LIST, ROW, "web/_field.html", TABS],
-        ),
-        build,
+    return pages.visitor_page(
+        request,
+        "list",
+        heading,  # names the community: a rename shows at once
+        show_community,
+        tuple(choices),
+        tuple(_row_parts(c, show_community) for c in page.items),
+        page.next_cursor,
+        templates=[LIST, ROW, "web/_field.html", TABS],
+        build=build,
     )
-    return render(request, LIST, {"main_html": main, "heading": heading})
 
 
 def _row_times(c: Conversation) -> tuple[Any, Any]:
     return c.created_at, c.last_activity_at
+
+
+# What ListFilterForm.filters() gives without a query string.
+NO_FILTERS = {"sort": "active", "tag": "", "status": "", "kind": ""}
+
+
+def _filter_form(
+    request: Request, make: Callable[[], ListFilterForm]
+) -> tuple[ListFilterForm, dict[str, Any]]:
+    """The list's filter form and the filters it asks for. Without a
+    query string the filters are the defaults, and the form (a copy of
+    its fields, a choice per tag) is only built if the page is rendered:
+    a cached page needs none."""
+    if request.GET:
+        form = make()
+        return form, form.filters()
+    return cast(ListFilterForm, SimpleLazyObject(make)), dict(NO_FILTERS)
 
 
 @refusals
@@ -265,15 +280,18 @@ def conversation_list(
 ) -> HttpResponse:
     viewer = request.user
     community = communities.community_head(viewer=viewer, slug=slug)
-    form = ListFilterForm(request.GET or None)
     # Only the slugs and names (the list shows no more): no Tag objects.
-    cast(ChoiceField, form.fields["tag"]).choices = [
+    choices = [
         ("", "Any tag"),
-        *selectors.tag_list(viewer=viewer, community=community).values_list(
-            "slug", "name"
-        ),
+        *selectors.tag_choices(viewer=viewer, community=community),
     ]
-    filters = form.filters()
+
+    def filter_form() -> ListFilterForm:
+        form = ListFilterForm(request.GET or None)
+        cast(ChoiceField, form.fields["tag"]).choices = choices
+        return form
+
+    form, filters = _filter_form(request, filter_form)
     if sort:  # the unanswered queue
         filters["sort"] = sort
 
@@ -290,6 +308,7 @@ def conversation_list(
     return _list(
         request,
         fetch=fetch,
+        choices=choices,
         template_context={
             "community": community,
             "form": form,
@@ -311,10 +330,14 @@ def conversation_list(
 @require_GET
 def all_questions(request: Request) -> HttpResponse:
     viewer = request.user
-    form = ListFilterForm(request.GET or None)
-    filters = form.filters()
-    filters.pop("tag")  # tags belong to one community
-    del form.fields["tag"]
+
+    def filter_form() -> ListFilterForm:
+        form = ListFilterForm(request.GET or None)
+        del form.fields["tag"]  # tags belong to one community
+        return form
+
+    form, filters = _filter_form(request, filter_form)
+    filters.pop("tag")
 
     def fetch(cursor: str | None) -> Page[Conversation]:
         return selectors.conversation_list(
@@ -513,19 +536,17 @@ def _reader_detail(
 ) -> HttpResponse:
     """The page as every reader sees it (no votes, forms or edits), from
     the cache: keyed by the conversation's version, so any write to it or
-    its answers shows at once; the view count and the captured artifacts
-    are filled in per request."""
+    its answers shows at once (and its community's, for the name); the
+    view count and the captured artifacts are filled in per request. A
+    signed-out visitor gets the whole page, layout included, from one
+    entry; a signed-in reader the page's middle inside their own layout."""
     viewer = request.user
+    anonymous = not viewer.is_authenticated
 
-    def build() -> tuple[str, int]:
+    def context() -> tuple[dict[str, Any], int]:
         full = page or selectors.conversation_page(viewer=viewer, pk=c.pk)
         whole = full.conversation
         note = selectors.moderation_note(viewer=viewer, conversation=whole)
-        html = render_to_string(
-            f"{DETAIL}#main",
-            {"page": full, "c": whole, "note": note, "holes": True},
-            request,
-        )
         ttl = cache.fresh_for(
             whole.created_at,
             whole.edited_at,
@@ -534,36 +555,57 @@ def _reader_detail(
             *(t for rv in full.replies for t in _reply_times(rv)),
             *(cm.created_at for cm in full.comments),
         )
-        return html, ttl
+        return {"page": full, "c": whole, "note": note, "holes": True}, ttl
 
+    def build() -> tuple[str, int]:
+        found, ttl = context()
+        name = DETAIL if anonymous else f"{DETAIL}#main"
+        return render_to_string(name, found, request), ttl
+
+    def fill(html: str) -> str:
+        captured = _captured(viewer, c)
+        return html.replace(
+            VIEWS_HOLE, f"{views} view{pluralize(views)}", 1
+        ).replace(
+            CAPTURED_HOLE,
+            render_to_string(
+                f"{DETAIL}#captured", {"c": c, "captured": captured}, request
+            )
+            if captured
+            else "",
+            1,
+        )
+
+    community = c.community
+    parts = (
+        c.pk,
+        c.version,
+        cache.stamp(c.created_at),
+        community.pk,
+        community.version,
+    )
+    if anonymous:
+        return pages.visitor_page(
+            request,
+            "question",
+            *parts,
+            templates=[DETAIL],
+            build=build,
+            fill=fill,
+        )
     main = cache.fragment(
         cache.key(
-            "question",
-            c.pk,
-            c.version,
-            cache.stamp(c.created_at),
-            viewer.is_authenticated,
+            "question-reader",
+            *parts,
             request.get_full_path(),
             templates=[DETAIL],
         ),
         build,
     )
-    captured = _captured(viewer, c)
-    filled = main.replace(
-        VIEWS_HOLE, f"{views} view{pluralize(views)}", 1
-    ).replace(
-        CAPTURED_HOLE,
-        render_to_string(
-            f"{DETAIL}#captured", {"c": c, "captured": captured}, request
-        )
-        if captured
-        else "",
-        1,
-    )
     return render(
         request,
         DETAIL,
-        {"c": c, "main_html": mark_safe(filled)},  # noqa: S308 (ours)
+        {"c": c, "main_html": mark_safe(fill(main))},  # noqa: S308 (ours)
     )
 
 

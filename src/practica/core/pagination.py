@@ -57,7 +57,15 @@ def keyset[T: Model](
             qs = qs.filter(after)
         except (TypeError, ValueError):  # a cursor edited by hand
             raise ValidationError({"cursor": BAD_CURSOR}) from None
-    items = list(qs[: size + 1])
+    return page_of(list(qs[: size + 1]), order=order, size=size)
+
+
+def page_of(
+    items: list[Any], *, order: tuple[str, ...], size: int
+) -> Page[Any]:
+    """The page of ``items`` (up to ``size + 1`` rows fetched in
+    ``order``), with the cursor after its last row when there are more."""
+    fields = [f.lstrip("-") for f in order]
     more = len(items) > size
     items = items[:size]
     nxt = None

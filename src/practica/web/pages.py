@@ -1,8 +1,11 @@
 """What every app's pages share: the htmx request type, refusals as a
-403 page with the reason, the signed-in person, and service errors put
-beside the fields they name."""
+403 page with the reason, the signed-in person, service errors put
+beside the fields they name, and a signed-out visitor's whole page from
+the cache."""
 
+import hashlib
 from collections.abc import Callable
+from functools import cache as memo
 from functools import wraps
 from typing import Any
 
@@ -14,6 +17,7 @@ from django.shortcuts import render
 from django_htmx.middleware import HtmxDetails
 
 from practica.accounts.models import User
+from practica.core import cache
 
 View = Callable[..., HttpResponseBase]
 
@@ -91,3 +95,60 @@ def errors_onto(
 def flat(exc: ValidationError) -> str:
     """A refusal's messages as one sentence (for a fragment)."""
     return " ".join(exc.messages)
+
+
+# --- a visitor's whole page --------------------------------------------------
+
+SHELL = "web/base.html"
+
+
+@memo
+def static_digest() -> str:
+    """A digest of the static files' names (with their content hashes in
+    production), once per process: a deploy that changes a stylesheet
+    changes every cached page's key, as new templates do."""
+    from django.contrib.staticfiles.storage import staticfiles_storage
+
+    names = getattr(staticfiles_storage, "hashed_files", None) or {}
+    raw = repr(sorted(names.items())).encode()
+    return hashlib.blake2b(raw, digest_size=6).hexdigest()
+
+
+def has_messages(request: HttpRequest) -> bool:
+    """Messages wait for this request (shown once, so never cached)."""
+    storage = getattr(request, "_messages", None)
+    return storage is not None and len(storage) > 0
+
+
+def visitor_page(
+    request: HttpRequest,
+    name: str,
+    *parts: Any,
+    templates: list[str],
+    build: Callable[[], tuple[str, int]],
+    fill: Callable[[str], str] | None = None,
+) -> HttpResponse:
+    """The whole page, layout included, as every signed-out visitor sees
+    it, from the cache: ``parts`` name what the page shows (versions,
+    stamps), the key adds the address (the sign-in link returns to it),
+    the templates with the layout, the static files and the time zone.
+    ``build`` renders it (HTML, seconds to keep it); ``fill`` puts in what
+    differs per request (a view count). A hit renders no template. A
+    request with messages waiting gets its page built, not cached, so the
+    messages show once."""
+    if has_messages(request):
+        html, _ = build()
+    else:
+        html = cache.fragment(
+            cache.key(
+                name,
+                *parts,
+                request.get_full_path(),
+                static_digest(),
+                templates=[*templates, SHELL],
+            ),
+            build,
+        )
+    if fill is not None:
+        html = fill(html)
+    return HttpResponse(html)

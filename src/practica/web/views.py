@@ -7,6 +7,7 @@ from django.template.loader import render_to_string
 from practica.communities import selectors
 from practica.communities.models import Status
 from practica.core import cache
+from practica.web import pages
 
 PUBLIC_ON_HOME = 12
 
@@ -17,14 +18,15 @@ HOME = "web/home.html"
 def _visitor_home(request: HttpRequest) -> HttpResponse:
     """The front page every signed-out visitor sees, from the cache: keyed
     by the version of each community it lists (a change to one, or one
-    more, shows at once); one small query on a hit."""
+    more, shows at once); one small query (compiled once) on a hit and
+    no template."""
     viewer = request.user
     shown = selectors.directory_stamps(viewer=viewer, size=PUBLIC_ON_HOME)
 
     def build() -> tuple[str, int]:
         page = selectors.community_list(viewer=viewer, size=PUBLIC_ON_HOME)
         html = render_to_string(
-            f"{HOME}#main",
+            HOME,
             {
                 "public": page.items,
                 "more_public": page.next_cursor is not None,
@@ -35,15 +37,13 @@ def _visitor_home(request: HttpRequest) -> HttpResponse:
         )
         return html, cache.MAX_AGE  # no relative times on it
 
-    main = cache.fragment(
-        cache.key(
-            "home",
-            tuple((pk, v, cache.stamp(t)) for pk, v, t in shown),
-            templates=[HOME, "communities/_card.html"],
-        ),
-        build,
+    return pages.visitor_page(
+        request,
+        "home",
+        tuple((pk, v, cache.stamp(t)) for pk, v, t in shown),
+        templates=[HOME, "communities/_card.html"],
+        build=build,
     )
-    return render(request, HOME, {"main_html": main})
 
 
 def home(request: HttpRequest) -> HttpResponse:
