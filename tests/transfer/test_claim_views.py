@@ -159,6 +159,8 @@ def test_an_account_that_can_sign_in_has_nothing_to_hand_over(
     assert response["Location"] == reverse("accounts:person", args=[person.pk])
 
 
+# The worker closes connections left in a transaction: a real commit.
+@pytest.mark.django_db(transaction=True)
 def test_the_invitation_arrives_and_its_link_signs_the_owner_in(
     client, lead, imported, smtp_sink, django_capture_on_commit_callbacks
 ):
@@ -215,6 +217,8 @@ def test_the_invitation_arrives_and_its_link_signs_the_owner_in(
     assert client.session[SESSION_KEY] == str(imported.pk)
 
 
+# The worker closes connections left in a transaction: a real commit.
+@pytest.mark.django_db(transaction=True)
 def test_a_second_hand_over_kills_the_first_link(
     lead, imported, smtp_sink, django_capture_on_commit_callbacks, client
 ):
@@ -236,6 +240,8 @@ def test_a_second_hand_over_kills_the_first_link(
     assert client.get(path_in(second)).status_code == 200
 
 
+# The worker closes connections left in a transaction: a real commit.
+@pytest.mark.django_db(transaction=True)
 def test_a_stale_invitation_is_not_sent(
     lead, imported, smtp_sink, django_capture_on_commit_callbacks
 ):
