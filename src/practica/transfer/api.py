@@ -70,8 +70,11 @@ def claim_request_create(
     response={200: list[ClaimRequestRowOut], **problems(401)},
 )
 def claim_request_list(request: HttpRequest) -> list[ClaimRequestRowOut]:
-    """Pending requests you may decide, oldest first (staff and
-    coordinators; empty for others)."""
+    """Pending requests you may decide, oldest first.
+
+    Staff see all; coordinators those for people in their communities;
+    anyone else an empty list.
+    """
     rows = selectors.claim_requests(viewer=actor(request))
     return [
         ClaimRequestRowOut.model_validate(
