@@ -13,7 +13,16 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db.models import F, Prefetch, Q, QuerySet
+from django.db.models import (
+    Count,
+    F,
+    Max,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+)
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
@@ -181,16 +190,90 @@ def _window(
 
 
 def window(
-    *, viewer: Any, community: Community, start: datetime, end: datetime
+    *,
+    viewer: Any,
+    community: Community,
+    start: datetime,
+    end: datetime,
+    mine: bool = True,
 ) -> list[Slot]:
     """A community's occurrences starting in ``[start, end)`` (two
-    queries). Refuses a window over 400 days."""
+    queries), with the viewer's RSVPs unless ``mine`` is false. Refuses a
+    window over 400 days."""
     access.require(viewer, "view", community)
     slots = _window(
         Q(community=community), Q(event__community=community), start, end
     )
-    _attach_mine(viewer, slots)
+    if mine:
+        _attach_mine(viewer, slots)
     return slots
+
+
+CALENDAR_FIELDS = (
+    "id", "created_at", "slug", "name", "visibility", "policy", "kind",
+    "is_formal", "member_count", "version",
+)  # fmt: skip
+
+
+def calendar_head(
+    *, viewer: Any, slug: str, start: datetime, end: datetime
+) -> Community:
+    """A community the viewer may see (404 otherwise) with the stamp of
+    its calendar in ``[start, end)``: how many events overlap it and
+    occurrence rows fall in it, and when the newest of each changed
+    (every service that changes what a calendar shows saves the event or
+    the row, so one of the four moves). One query. Refuses a window over
+    400 days."""
+    _check_window(start, end)
+    events = (
+        _events_in(Q(community=OuterRef("pk")), start, end)
+        .select_related(None)
+        .order_by()
+        .values("community")
+    )
+    rows = (
+        _rows_in(Q(event__community=OuterRef("pk")), start, end)
+        .select_related(None)
+        .order_by()
+        .values("event__community")
+    )
+    found = list(
+        Community.objects.filter(slug=slug)
+        .only(*CALENDAR_FIELDS)
+        .annotate(
+            events_n=Subquery(events.annotate(n=Count("pk")).values("n")),
+            events_at=Subquery(
+                events.annotate(at=Max("updated_at")).values("at")
+            ),
+            rows_n=Subquery(rows.annotate(n=Count("pk")).values("n")),
+            rows_at=Subquery(rows.annotate(at=Max("updated_at")).values("at")),
+        )
+        .order_by()[:1]
+    )
+    if not found or not access.can(viewer, "view", found[0]):
+        raise Http404("No such community.")
+    return found[0]
+
+
+def my_answers(
+    *, viewer: Any, community: Community, start: datetime, end: datetime
+) -> dict[int, Rsvp]:
+    """The viewer's RSVPs to a community's occurrences in ``[start,
+    end)``, by occurrence id (one query; none for a visitor)."""
+    if not getattr(viewer, "is_authenticated", False):
+        return {}
+    return {
+        r.occurrence_id: r
+        for r in Rsvp.objects.filter(
+            Q(occurrence__starts_at__gte=start, occurrence__starts_at__lt=end)
+            | Q(
+                occurrence__original_start__gte=start,
+                occurrence__original_start__lt=end,
+            ),
+            user=viewer,
+            occurrence__event__community=community,
+        ).only("id", "occurrence_id", "status", "waitlisted")
+    }
 
 
 def _attach_mine(viewer: Any, slots: list[Slot]) -> None:

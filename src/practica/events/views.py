@@ -6,6 +6,7 @@ form works as a whole page without JavaScript.
 """
 
 import calendar as pycal
+import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
@@ -16,9 +17,11 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
+from django.utils.safestring import SafeString, mark_safe
 from django.views.decorators.http import require_GET, require_POST
 
 from practica import access
@@ -28,6 +31,7 @@ from practica.communities import selectors as communities
 from practica.communities.models import Community
 from practica.communities.models import Status as MemberStatus
 from practica.conversations.models import Conversation
+from practica.core import cache
 from practica.events import ical, selectors, services
 from practica.events.forms import (
     COMMON_ZONES,
@@ -94,39 +98,63 @@ def _grid(
     ]
 
 
-def _calendar_context(
-    request: Request,
-    slots_for: Any,
-) -> dict[str, Any]:
+@dataclass
+class Span:
+    """The stretch of time a calendar page shows, in the viewer's zone."""
+
+    view: str  # "month" or "agenda"
+    start: datetime
+    end: datetime
+    zone: ZoneInfo
+    today: date
+    first: date  # the month, or the agenda's first day
+
+
+def _span(request: Request) -> Span:
     zone = _zone()
     today = timezone.now().astimezone(zone).date()
-    view = request.GET.get("view", "month")
-    if view == "agenda":
+    if request.GET.get("view", "month") == "agenda":
         try:
             start_day = date.fromisoformat(request.GET.get("from", ""))
         except ValueError:
             start_day = today
-        start = _day_start(start_day, zone)
-        end = _day_start(start_day + timedelta(days=AGENDA_DAYS), zone)
-        slots = slots_for(start, end)
+        return Span(
+            "agenda",
+            _day_start(start_day, zone),
+            _day_start(start_day + timedelta(days=AGENDA_DAYS), zone),
+            zone,
+            today,
+            start_day,
+        )
+    first = _month(request.GET.get("month", ""), today)
+    weeks = pycal.Calendar(firstweekday=0).monthdatescalendar(
+        first.year, first.month
+    )
+    return Span(
+        "month",
+        _day_start(weeks[0][0], zone),
+        _day_start(weeks[-1][-1] + timedelta(days=1), zone),
+        zone,
+        today,
+        first,
+    )
+
+
+def _span_context(span: Span, slots: list[selectors.Slot]) -> dict[str, Any]:
+    zone, today = span.zone, span.today
+    if span.view == "agenda":
         days: dict[date, list[selectors.Slot]] = {}
         for s in slots:
             days.setdefault(s.starts_at.astimezone(zone).date(), []).append(s)
         return {
             "view": "agenda",
             "agenda": sorted(days.items()),
-            "from_day": start_day,
-            "later": start_day + timedelta(days=AGENDA_DAYS),
-            "earlier": start_day - timedelta(days=AGENDA_DAYS),
+            "from_day": span.first,
+            "later": span.first + timedelta(days=AGENDA_DAYS),
+            "earlier": span.first - timedelta(days=AGENDA_DAYS),
             "today": today,
         }
-    first = _month(request.GET.get("month", ""), today)
-    weeks = pycal.Calendar(firstweekday=0).monthdatescalendar(
-        first.year, first.month
-    )
-    start = _day_start(weeks[0][0], zone)
-    end = _day_start(weeks[-1][-1] + timedelta(days=1), zone)
-    slots = slots_for(start, end)
+    first = span.first
     prev = (first - timedelta(days=1)).replace(day=1)
     nxt = (first + timedelta(days=32)).replace(day=1)
     return {
@@ -140,38 +168,114 @@ def _calendar_context(
     }
 
 
+def _calendar_context(
+    request: Request,
+    slots_for: Any,
+) -> dict[str, Any]:
+    span = _span(request)
+    return _span_context(span, slots_for(span.start, span.end))
+
+
 def _feed_url(request: Request, community: Community) -> str:
     return request.build_absolute_uri(
         reverse("events:community_feed", args=[community.slug])
     )
 
 
+CALENDAR = "events/calendar.html"
+# A reader's answer to an occurrence in the cached calendar: a marker per
+# occurrence row, filled per request ("m" the month grid, "a" the agenda).
+MINE_HOLE = re.compile(r"<!--practica:mine-([ma]):(\d+)-->")
+
+
+def _cached_calendar(
+    request: Request, community: Community, span: Span
+) -> SafeString:
+    """The calendar itself (``#cal``) as every viewer sees it, from the
+    cache: keyed by the stamp of the events and occurrence rows in the
+    window (any change to one shows at once), the window, today's date
+    and the zone; a signed-in viewer's own answers are filled in."""
+    viewer = request.user
+    signed_in = viewer.is_authenticated
+
+    def build() -> tuple[str, int]:
+        slots = selectors.window(
+            viewer=viewer,
+            community=community,
+            start=span.start,
+            end=span.end,
+            mine=False,
+        )
+        context = _span_context(span, slots)
+        context["holes"] = signed_in
+        return render_to_string(f"{CALENDAR}#cal", context, request), (
+            cache.MAX_AGE
+        )
+
+    html = cache.fragment(
+        cache.key(
+            "calendar",
+            community.pk,
+            cache.stamp(community.created_at),
+            community.events_n,  # type: ignore[attr-defined]
+            cache.stamp(community.events_at),  # type: ignore[attr-defined]
+            community.rows_n,  # type: ignore[attr-defined]
+            cache.stamp(community.rows_at),  # type: ignore[attr-defined]
+            span.view,
+            cache.stamp(span.start),
+            cache.stamp(span.end),
+            span.today.isoformat(),
+            signed_in,
+            templates=[CALENDAR, "events/_slot.html"],
+        ),
+        build,
+    )
+    if not signed_in:
+        return html
+    mine = selectors.my_answers(
+        viewer=viewer, community=community, start=span.start, end=span.end
+    )
+    shown: dict[tuple[str, int], str] = {}
+
+    def fill(match: re.Match[str]) -> str:
+        where, row = match.group(1), int(match.group(2))
+        answer = mine.get(row)
+        if answer is None:
+            return ""
+        if (where, row) not in shown:
+            shown[(where, row)] = render_to_string(
+                f"{CALENDAR}#mine", {"mine": answer, "where": where}
+            )
+        return shown[(where, row)]
+
+    return mark_safe(MINE_HOLE.sub(fill, html))  # noqa: S308 (ours)
+
+
 @refusals
 @require_GET
 def community_calendar(request: Request, slug: str) -> HttpResponse:
     viewer = request.user
-    community = communities.community_get(viewer=viewer, slug=slug)
-
-    def slots_for(start: datetime, end: datetime) -> list[selectors.Slot]:
-        return selectors.window(
-            viewer=viewer, community=community, start=start, end=end
-        )
-
-    context = _calendar_context(request, slots_for)
-    context.update(
-        {
-            "community": community,
-            "may_schedule": access.can(viewer, "schedule", community),
-            "may_rhythm": access.can(viewer, "rhythm", community),
-            "feed_url": _feed_url(request, community),
-            "feed_public": community.visibility == "public",
-            "here": "calendar",
-        }
+    span = _span(request)
+    community = selectors.calendar_head(
+        viewer=viewer, slug=slug, start=span.start, end=span.end
     )
-    template = "events/calendar.html"
+    cal = _cached_calendar(request, community, span)
     if _fragment(request):
-        template += "#cal"
-    response = render(request, template, context)
+        response = HttpResponse(cal)
+    else:
+        response = render(
+            request,
+            CALENDAR,
+            {
+                "cal_html": cal,
+                "community": community,
+                "may_schedule": access.can(viewer, "schedule", community),
+                "may_rhythm": access.can(viewer, "rhythm", community),
+                "feed_url": _feed_url(request, community),
+                "feed_public": community.visibility == "public",
+                "here": "calendar",
+            },
+        )
     patch_vary_headers(response, ["HX-Request"])
     return response
 
