@@ -17,7 +17,11 @@ from practica.communities.models import Role
 from practica.core import worker
 from practica.transfer.api import router
 from practica.transfer.models import ClaimRequest, ClaimState
-from practica.transfer.services import account_claim
+from practica.transfer.services import (
+    account_claim,
+    claim_request_approve,
+    claim_request_create,
+)
 from tests.conversations.factories import ask
 from tests.factories import PASSWORD, CommunityFactory, UserFactory, member
 
@@ -350,3 +354,23 @@ def test_declining_and_who_sees_requests(client, community, lead, imported):
     page = client.get(reverse("transfer:claims"))
     assert "Declined" in page.text
     assert "Your old posts say otherwise." in page.text
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_requester_hears_the_decision(community, imported, smtp_sink):
+    lead = member(community, Role.COORDINATOR)
+    ada = UserFactory(email="ada@example.org")
+    bob = UserFactory(email="bob@example.org")
+    mine = claim_request_create(requester=ada, account=imported, note="Me.")
+    claim_request_create(requester=bob, account=imported, note="No, me.")
+    claim_request_approve(actor=lead, claim=mine)
+    assert worker.drain() == 2
+    smtp_sink.wait(2)
+    [yes] = smtp_sink.to("ada@example.org")
+    assert yes["Subject"] == "You are Ada Imported on Practica now"
+    text = yes.get_body(("plain",)).get_content()
+    assert "Sign in as before, with ada@example.org" in text
+    [no] = smtp_sink.to("bob@example.org")
+    text = no.get_body(("plain",)).get_content()
+    assert "declined your request" in text
+    assert "The account was given to someone else." in text

@@ -307,6 +307,10 @@ def _decide(
         target=claim,
         summary=claim.account.name,
     )
+    from practica.transfer import tasks
+
+    pk = claim.pk
+    transaction.on_commit(lambda: tasks.send_claim_decision.enqueue(pk))
 
 
 @transaction.atomic

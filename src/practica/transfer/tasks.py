@@ -1,4 +1,5 @@
-"""The invitation mail that hands an imported account to its owner."""
+"""Mail about claiming: the invitation that hands an imported account
+to its owner, and the answer to a "This is me" request."""
 
 import logging
 from datetime import timedelta
@@ -14,8 +15,10 @@ from practica.accounts.models import User
 from practica.conversations.models import Conversation, Reply
 from practica.core import mail
 from practica.transfer import services
+from practica.transfer.models import ClaimRequest, ClaimState
 
 log = logging.getLogger(__name__)
+RETIRED = services.RETIRED_DOMAIN
 
 
 def claim_link(account: User) -> str:
@@ -58,5 +61,41 @@ def send_claim_invitation(account_id: int, email: str, by: str = "") -> bool:
         subject="Your account on Practica is ready: set your password",
         text=render_to_string("transfer/email/invitation.txt", context),
         html=render_to_string("transfer/email/invitation.html", context),
+    )
+    return True
+
+
+@task
+def send_claim_decision(claim_id: int) -> bool:
+    """Tell the requester how their "This is me" request was decided;
+    False when there is nothing to tell."""
+    claim = (
+        ClaimRequest.objects.select_related("account", "requester")
+        .filter(pk=claim_id)
+        .first()
+    )
+    if claim is None or claim.state == ClaimState.PENDING:
+        return False
+    approved = claim.state == ClaimState.APPROVED
+    # Approved, the requester's address moved to the imported account.
+    to = claim.account.email if approved else claim.requester.email
+    if to.endswith(("@" + services.UNCLAIMED_DOMAIN, "@" + RETIRED)):
+        return False
+    context = {
+        "claim": claim,
+        "approved": approved,
+        "email": to,
+        "sign_in": settings.SITE_URL + reverse("account_login"),
+        "profile": settings.SITE_URL
+        + reverse("accounts:person", args=[claim.account_id]),
+    }
+    mail.send(
+        to=[to],
+        subject=(
+            f"You are {claim.account.name} on Practica now"
+            if approved
+            else f"Your request for {claim.account.name}'s account"
+        ),
+        text=render_to_string("transfer/email/decision.txt", context),
     )
     return True
