@@ -464,6 +464,9 @@ class OccurrencePage:
     may_rsvp: bool = False
     may_schedule: bool = False
     others: list[Slot] = field(default_factory=list)
+    # What the viewer may take off the list or tick done (ids).
+    removable: set[int] = field(default_factory=set)
+    tickable: set[int] = field(default_factory=set)
 
 
 def occurrence_page(
@@ -509,6 +512,17 @@ def occurrence_page(
         page.actions = list(
             ActionItem.objects.filter(occurrence=row).select_related("owner")
         )
+        for p in page.problems:
+            p.occurrence = row
+        page.removable = {
+            p.pk for p in page.problems if access.can(viewer, "remove", p)
+        }
+        me = getattr(viewer, "pk", None)
+        page.tickable = {
+            a.pk
+            for a in page.actions
+            if page.may_host or (me is not None and a.owner_id == me)
+        }
     now = timezone.now()
     page.others = [
         s
@@ -518,6 +532,32 @@ def occurrence_page(
         if s.original_start != slot.original_start
     ][:6]
     return page
+
+
+def problem_get(*, viewer: Any, pk: int) -> Problem:
+    """A problem brought to an occurrence the viewer may see (404
+    otherwise)."""
+    p = (
+        Problem.objects.select_related("occurrence__event__community")
+        .filter(pk=pk)
+        .first()
+    )
+    if p is None or not access.can(viewer, "view", p.occurrence.event):
+        raise Http404("No such problem.")
+    return p
+
+
+def action_get(*, viewer: Any, pk: int) -> ActionItem:
+    """An action item of an occurrence the viewer may see (404
+    otherwise)."""
+    a = (
+        ActionItem.objects.select_related("occurrence__event__community")
+        .filter(pk=pk)
+        .first()
+    )
+    if a is None or not access.can(viewer, "view", a.occurrence.event):
+        raise Http404("No such action item.")
+    return a
 
 
 def members_for_attendance(*, event: Event) -> list[User]:

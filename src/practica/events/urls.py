@@ -43,6 +43,16 @@ urlpatterns = [
     ),
     path("events/<int:pk>/<str:start>/notes/", views.notes, name="notes"),
     path(
+        "events/problems/<int:pk>/remove/",
+        views.problem_remove,
+        name="problem_remove",
+    ),
+    path(
+        "events/actions/<int:pk>/done/",
+        views.action_done,
+        name="action_done",
+    ),
+    path(
         "events/<int:pk>/<str:start>/artifact/",
         views.to_artifact,
         name="artifact",

@@ -515,6 +515,38 @@ def problem(request: Request, pk: int, start: str) -> HttpResponse:
     )
 
 
+@login_required
+@refusals
+@require_POST
+def problem_remove(request: Request, pk: int) -> HttpResponse:
+    """Take a problem off a session's list: its author or a host."""
+    me = _me(request)
+    p = selectors.problem_get(viewer=me, pk=pk)
+    row = p.occurrence
+    services.problem_remove(actor=me, problem=p)
+    messages.success(request, f"“{p.title}” is off the session's list.")
+    return redirect(
+        _occurrence_url(row.event, row.original_start) + "#problems"
+    )
+
+
+@login_required
+@refusals
+@require_POST
+def action_done(request: Request, pk: int) -> HttpResponse:
+    """Tick an action item done, or open again: its owner or a host."""
+    me = _me(request)
+    a = selectors.action_get(viewer=me, pk=pk)
+    done = request.POST.get("done", "1") != "0"
+    services.action_done(actor=me, action=a, done=done)
+    messages.success(
+        request,
+        f"Done: “{a.text}”." if done else f"Open again: “{a.text}”.",
+    )
+    row = a.occurrence
+    return redirect(_occurrence_url(row.event, row.original_start) + "#notes")
+
+
 def _action_rows(page: selectors.OccurrencePage, posted: Any) -> list[Any]:
     if posted is not None:
         rows = posted_actions(posted)
