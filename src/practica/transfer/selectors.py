@@ -57,6 +57,7 @@ def claim_box(*, viewer: Any, person: User) -> ClaimBox | None:
             Activity.objects.filter(
                 verb=services.CLAIMED,
                 target_id=person.pk,
+                target_type__app_label="accounts",
                 target_type__model="user",
             )
             .order_by("-id")

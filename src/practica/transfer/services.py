@@ -51,7 +51,10 @@ def awaiting_owner(user: User) -> bool:
     if user.has_usable_password() or user.last_login is not None:
         return False
     return Activity.objects.filter(
-        verb=CLAIMED, target_id=user.pk, target_type__model="user"
+        verb=CLAIMED,
+        target_id=user.pk,
+        target_type__app_label="accounts",
+        target_type__model="user",
     ).exists()
 
 
