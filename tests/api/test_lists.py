@@ -12,14 +12,22 @@ from django.http import HttpRequest
 from practica.accounts import services as accounts
 from practica.api import lists
 from practica.api.api import api as ninja_api
-from practica.communities.models import Visibility
+from practica.communities import selectors as communities
+from practica.communities import services as community_services
+from practica.communities.models import Role, Visibility
+from practica.communities.schemas import CommunityPageOut
 from practica.conversations import selectors, services
 from practica.conversations.models import Conversation
 from practica.conversations.schemas import ConversationOut, ConversationPageOut
 from practica.core import cache as fragments
 from tests.api.conftest import Api, ok
 from tests.conversations.factories import answer, ask
-from tests.factories import CommunityFactory, UserFactory, member
+from tests.factories import (
+    CommunityFactory,
+    DepartmentFactory,
+    UserFactory,
+    member,
+)
 
 
 def as_ninja_writes(page: Any, name: str = "") -> bytes:
@@ -228,3 +236,77 @@ class TestItems:
         assert [c["id"] for c in body()["items"]] == [rows[1].pk]
         gone.clear()  # back (say, the first query raced a write)
         assert [c["id"] for c in body()["items"]] == [c.pk for c in rows]
+
+
+class TestDirectory:
+    """GET /communities: the first page cached whole by its stamps, the
+    filtered pages by their items."""
+
+    def expected(self, viewer: Any, **filters: Any) -> bytes:
+        page = communities.community_list(viewer=viewer, **filters)
+        data = CommunityPageOut.model_validate(page).model_dump()
+        return ninja_api.renderer.render(
+            HttpRequest(), data, response_status=200
+        ).encode()
+
+    @pytest.fixture
+    def directory(self, db):
+        dept = DepartmentFactory(name="Research", slug="research")
+        made = [
+            CommunityFactory(name=f"Alpha {i}", tagline="Ünïcode — yes")
+            for i in range(3)
+        ]
+        made[1].departments.add(dept)
+        member(made[0])
+        return made
+
+    @pytest.mark.parametrize("warm", [False, True])
+    def test_same_bytes(self, api: Api, directory, warm, settings):
+        settings.PRACTICA_PAGE_SIZE = 2
+        if warm:
+            api.get("/communities")
+        response = api.get("/communities")
+        assert response.content == self.expected(AnonymousUser())
+        assert ok(response)["next_cursor"]
+        filtered = api.get("/communities", q="alpha")
+        assert filtered.content == self.expected(AnonymousUser(), q="alpha")
+
+    def test_writes_show_at_once(self, api: Api, directory):
+        ok(api.get("/communities"))
+        joiner = UserFactory()
+        c = directory[2]
+        community_services.community_join(user=joiner, community=c)
+        item = {i["id"]: i for i in ok(api.get("/communities"))["items"]}[c.pk]
+        assert item["member_count"] == 1
+        coordinator = member(c, role=Role.COORDINATOR)
+        community_services.community_update(
+            actor=coordinator,
+            community=c,
+            tagline="A new domain",
+            departments=["research"],
+        )
+        item = {i["id"]: i for i in ok(api.get("/communities"))["items"]}[c.pk]
+        assert item["tagline"] == "A new domain"
+        assert item["departments"] == [
+            {"slug": "research", "name": "Research"}
+        ]
+        CommunityFactory(name="Aardvark")
+        assert ok(api.get("/communities"))["items"][0]["name"] == "Aardvark"
+
+    def test_private_never_reaches_an_outsider(self, api: Api, directory):
+        secret = CommunityFactory(
+            name="Aaa secret", visibility=Visibility.PRIVATE
+        )
+        insider = member(secret)
+        assert secret.pk in items(ok(api.get("/communities", user=insider)))
+        for who in (UserFactory(), None):
+            assert secret.pk not in items(
+                ok(api.get("/communities", user=who))
+            )
+
+    def test_a_hit_is_one_query(
+        self, api: Api, directory, django_assert_num_queries
+    ):
+        ok(api.get("/communities"))
+        with django_assert_num_queries(1):  # the stamps
+            ok(api.get("/communities"))

@@ -135,3 +135,28 @@ def page_response[R](
         if len(items) == len(rows):  # none gone since they were listed
             cache.set(page_key, body, PAGE_TTL)
     return HttpResponse(body, content_type=CONTENT_TYPE)
+
+
+def stamped_page_response[R](
+    stamps: Hashable,
+    fetch: Callable[[], Any],
+    *,
+    schema: type[Schema],
+    parts: Callable[[R], tuple[Hashable, ...]],
+) -> HttpResponse:
+    """The 200 response of a keyset page that ``stamps`` identifies (a
+    cheap query's rows naming the page's items and their versions, one
+    beyond the page to tell whether there are more), cached whole under
+    them; on a miss ``fetch()`` gives the page (``items`` and
+    ``next_cursor``) and its items come from :func:`items_json`.
+
+    For pages whose items show nothing the stamps' versions do not cover
+    (or only what may lag by :data:`PAGE_TTL`)."""
+    page_key = item_keyer(schema, "stamped:")(stamps)
+    body = cache.get(page_key)
+    if body is None:
+        page = fetch()
+        items = items_json(page.items, schema=schema, parts=parts)
+        body = page_body(items, page.next_cursor)
+        cache.set(page_key, body, PAGE_TTL)
+    return HttpResponse(body, content_type=CONTENT_TYPE)

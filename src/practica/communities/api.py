@@ -1,9 +1,13 @@
 """The communities API: directory, membership, requests, invitations."""
 
-from django.http import HttpRequest
+from collections.abc import Hashable
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse
 from ninja import Router, Status
 
 from practica.api.auth import OPTIONAL, OPTIONAL_EXTRA, actor, viewer
+from practica.api.lists import page_response, stamped_page_response
 from practica.api.pagination import Cursor, cursor_guard
 from practica.api.problems import problems
 from practica.communities import selectors, services
@@ -19,6 +23,7 @@ from practica.communities.schemas import (
     ApproveIn,
     CommunityDetailOut,
     CommunityIn,
+    CommunityOut,
     CommunityPageOut,
     CommunityPatch,
     InvitationIn,
@@ -31,9 +36,22 @@ from practica.communities.schemas import (
     ReasonIn,
     RoleIn,
 )
+from practica.core.cache import stamp
 from practica.core.pagination import Page
 
 router = Router(tags=["communities"])
+
+
+def _community_parts(c: Community) -> tuple[Hashable, ...]:
+    """Everything a directory item's JSON shows, as a cache key: the
+    version covers the charter, settings, member count and departments
+    set; the departments' own names are named here."""
+    return (
+        c.pk,
+        c.version,
+        stamp(c.created_at),
+        tuple((d.slug, d.name) for d in c.departments.all()),
+    )
 
 
 def _detail(request: HttpRequest, slug: str) -> CommunityDetailOut:
@@ -59,21 +77,41 @@ def community_list(
     mine: bool = False,
     q: str = "",
     cursor: Cursor = None,
-) -> Page[Community]:
+) -> HttpResponse:
     """The communities you may see, by name, a page at a time.
 
     Filter by kind, by department slug, by your own memberships and
     requests (mine) and by a word in the name or domain (q).
     """
-    with cursor_guard(cursor):
-        return selectors.community_list(
-            viewer=viewer(request),
-            kind=kind or "",
-            department=department.strip(),
-            mine=mine,
-            q=q.strip(),
-            cursor=cursor,
+    who = viewer(request)
+    kind_, dept, words = kind or "", department.strip(), q.strip()
+    if kind_ or dept or mine or words or cursor:
+        with cursor_guard(cursor):
+            page = selectors.community_list(
+                viewer=who,
+                kind=kind_,
+                department=dept,
+                mine=mine,
+                q=words,
+                cursor=cursor,
+            )
+        return page_response(
+            page.items,
+            page.next_cursor,
+            schema=CommunityOut,
+            parts=_community_parts,
         )
+    # The whole directory's first page: what it lists, and each one's
+    # version, tell whether the cached page is current (one small query).
+    stamps = selectors.directory_stamps(
+        viewer=who, size=settings.PRACTICA_PAGE_SIZE
+    )
+    return stamped_page_response(
+        tuple(stamps),
+        lambda: selectors.community_list(viewer=who),
+        schema=CommunityOut,
+        parts=_community_parts,
+    )
 
 
 @router.post(
