@@ -374,3 +374,27 @@ def test_the_requester_hears_the_decision(community, imported, smtp_sink):
     text = no.get_body(("plain",)).get_content()
     assert "declined your request" in text
     assert "The account was given to someone else." in text
+
+
+def link(user):
+    request = RequestFactory().get("/")
+    request.user = user
+    return Template("{% load claim %}{% claim_requests_link %}").render(
+        Context({"request": request})
+    )
+
+
+def test_the_requests_link_is_for_those_with_requests_to_decide(
+    community, lead, imported, django_assert_max_num_queries
+):
+    assert link(lead).strip() == ""
+    claim_request_create(
+        requester=UserFactory(), account=imported, note="It is me."
+    )
+    assert "1 request to claim imported accounts" in link(lead)
+    assert reverse("transfer:claims") in link(lead)
+    assert "1 request" in link(UserFactory(is_staff=True))
+    assert link(member(CommunityFactory(), Role.COORDINATOR)).strip() == ""
+    someone = member(community)
+    with django_assert_max_num_queries(1):  # their memberships
+        assert link(someone).strip() == ""

@@ -4,11 +4,12 @@ requests a coordinator decides."""
 from dataclasses import dataclass
 from typing import Any
 
+from django.db.models import QuerySet
 from django.http import Http404
 
 from practica import access
 from practica.accounts.models import User
-from practica.communities.models import Community, Membership, Status
+from practica.communities.models import Community, Membership, Role, Status
 from practica.core.models import Activity
 from practica.transfer import services
 from practica.transfer.models import ClaimRequest, ClaimState
@@ -85,11 +86,15 @@ def account_get(*, viewer: Any, pk: int) -> User:
 
 
 def _coordinated(viewer: Any) -> list[int]:
+    """The communities the viewer coordinates; no query beyond their
+    memberships for someone who coordinates none."""
     ids = [
         cid
         for cid, m in access.memberships(viewer).items()
-        if m.status == Status.ACTIVE
+        if m.status == Status.ACTIVE and m.role == Role.COORDINATOR
     ]
+    if not ids:
+        return []
     return [
         c.pk
         for c in Community.objects.filter(pk__in=ids)
@@ -104,6 +109,23 @@ def may_decide(viewer: Any) -> bool:
     return bool(viewer.is_staff or viewer.is_superuser or _coordinated(viewer))
 
 
+def _decidable(viewer: Any) -> QuerySet[ClaimRequest] | None:
+    """Pending requests the viewer may decide; None when they decide
+    none (known from their memberships alone)."""
+    if not getattr(viewer, "is_authenticated", False):
+        return None
+    rows = ClaimRequest.objects.filter(state=ClaimState.PENDING)
+    if viewer.is_staff or viewer.is_superuser:
+        return rows
+    communities = _coordinated(viewer)
+    if not communities:
+        return None
+    people = Membership.objects.filter(
+        community_id__in=communities, status=Status.ACTIVE
+    ).values("user_id")
+    return rows.filter(account_id__in=people)
+
+
 def claim_requests(*, viewer: Any) -> list[ClaimRow]:
     """Pending requests the viewer may decide, oldest first, each saying
     whether the requester's own account holds content (then approving is
@@ -112,14 +134,9 @@ def claim_requests(*, viewer: Any) -> list[ClaimRow]:
     Staff see all; a coordinator those for people active in a community
     they coordinate; anyone else none.
     """
-    if not getattr(viewer, "is_authenticated", False):
+    rows = _decidable(viewer)
+    if rows is None:
         return []
-    rows = ClaimRequest.objects.filter(state=ClaimState.PENDING)
-    if not (viewer.is_staff or viewer.is_superuser):
-        people = Membership.objects.filter(
-            community_id__in=_coordinated(viewer), status=Status.ACTIVE
-        ).values("user_id")
-        rows = rows.filter(account_id__in=people)
     claims = list(
         rows.select_related("account", "requester").order_by(
             "created_at", "id"
@@ -155,3 +172,10 @@ def my_claim_requests(*, viewer: Any) -> list[ClaimRequest]:
         .select_related("account")
         .order_by("-created_at", "-id")[:LIST_MAX]
     )
+
+
+def pending_count(*, viewer: Any) -> int:
+    """How many requests wait for the viewer's decision (0 for people
+    who decide none, with one query at most: their memberships)."""
+    rows = _decidable(viewer)
+    return 0 if rows is None else rows.count()

@@ -24,3 +24,12 @@ def claim_box(context: template.Context, person: User) -> dict[str, Any]:
         "form": HandOverForm(auto_id="claim_%s"),
         "csrf_token": context.get("csrf_token"),
     }
+
+
+@register.inclusion_tag("transfer/_claims_link.html", takes_context=True)
+def claim_requests_link(context: template.Context) -> dict[str, Any]:
+    """A link to the requests page for whoever has requests to decide;
+    nothing for anyone else."""
+    request = context.get("request")
+    viewer = getattr(request, "user", None)
+    return {"pending": selectors.pending_count(viewer=viewer)}
