@@ -246,7 +246,7 @@ def test_a_view_writes_nothing_and_shows_counted(client, question, community):
 def test_counts_flush_by_the_worker_task_too(client, question, settings):
     page(client, question)
     page(client, question)
-    from practica.conversations.tasks import flush_counts
+    from practica.core.tasks import flush_counts
 
     flush_counts.call()
     question.refresh_from_db()
@@ -288,7 +288,7 @@ def test_never_inside_a_transaction(client, question, monkeypatch):
 def test_the_worker_runs_the_flush_periodically(client, community, asker):
     from django.utils.module_loading import autodiscover_modules
 
-    from practica.conversations.tasks import flush_counts
+    from practica.core.tasks import flush_counts
 
     autodiscover_modules("tasks")
     job = worker.PERIODIC[flush_counts.module_path]

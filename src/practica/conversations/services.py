@@ -930,13 +930,6 @@ def ask_request_create(
     return request
 
 
-def conversation_viewed(*, conversation: Conversation) -> None:
-    """Count a view (no version bump: views do not change the page)."""
-    Conversation.objects.filter(pk=conversation.pk).update(
-        view_count=F("view_count") + 1
-    )
-
-
 # --- tags ---------------------------------------------------------------
 
 

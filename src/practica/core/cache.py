@@ -17,7 +17,7 @@ also bounds how long a renamed person's old name can show.
 **Counters.** A page view must not write to the database (on SQLite a
 write takes the one write lock). :func:`count` buffers ``+1`` per row:
 with Redis in a hash that the worker's periodic task drains
-(``conversations.tasks.flush_counts``); without Redis in the process's
+(``core.tasks.flush_counts``); without Redis in the process's
 memory, which the process writes itself at most once per
 :data:`FLUSH_SECONDS` (in the first request after that, outside any
 transaction, and when it exits), since no other process can see it.
