@@ -49,7 +49,8 @@ def test_create_list_get_update(api, community, coordinator):
     ]
     assert created["start"].startswith(soon(days=3).isoformat()[:16])
     listed = ok(api.get(f"/communities/{community.slug}/events"))
-    assert [e["id"] for e in listed] == [created["id"]]
+    assert [e["id"] for e in listed["items"]] == [created["id"]]
+    assert listed["next_cursor"] is None
     patched = ok(
         api.patch(
             f"/events/{created['id']}",
@@ -253,3 +254,26 @@ def test_private_event_is_404_for_outsiders(api, community, coordinator, user):
     e = event(community, coordinator)
     problem(api.get(f"/events/{e.pk}", user=user), 404)
     problem(api.get(_occ(e, e.starts_at), user=user), 404)
+
+
+def test_event_list_pages_by_cursor(
+    api, community, coordinator, settings, django_assert_max_num_queries
+):
+    settings.PRACTICA_PAGE_SIZE = 2
+    made = [
+        event(community, coordinator, title=f"Talk {n}", start=soon(days=n))
+        for n in range(1, 6)
+    ]
+    path = f"/communities/{community.slug}/events"
+    seen, cursor, pages = [], None, 0
+    while True:
+        with django_assert_max_num_queries(3):  # community, page, hosts
+            page = ok(api.get(path + (f"?cursor={cursor}" if cursor else "")))
+        seen += [e["title"] for e in page["items"]]
+        pages += 1
+        cursor = page["next_cursor"]
+        if cursor is None:
+            break
+    assert seen == [e.title for e in made]
+    assert pages == 3
+    problem(api.get(path + "?cursor=bm90LWEtY3Vyc29y"), 422, "cursor")

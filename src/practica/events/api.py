@@ -8,7 +8,6 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db.models import Q
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
@@ -18,6 +17,7 @@ from practica import access
 from practica.accounts.models import User
 from practica.accounts.schemas import PersonRefOut
 from practica.api.auth import OPTIONAL, OPTIONAL_EXTRA, actor, viewer
+from practica.api.pagination import Cursor, cursor_guard
 from practica.api.problems import problems
 from practica.communities import selectors as communities
 from practica.conversations.models import Conversation
@@ -27,6 +27,7 @@ from practica.events.schemas import (
     AttendanceOut,
     EventIn,
     EventOut,
+    EventPageOut,
     EventPatch,
     FeedOut,
     MoveIn,
@@ -107,23 +108,31 @@ def _ref(u: User) -> PersonRefOut:
 
 @router.get(
     "/communities/{slug}/events",
-    response={200: list[EventOut], **problems(401, 404)},
+    response={200: EventPageOut, **problems(401, 404, 422)},
     auth=OPTIONAL,
     openapi_extra=OPTIONAL_EXTRA,
 )
 def event_list(
-    request: HttpRequest, slug: str, include_past: bool = False
-) -> list[EventOut]:
+    request: HttpRequest,
+    slug: str,
+    include_past: bool = False,
+    cursor: Cursor = None,
+) -> dict[str, Any]:
     """A community's events and series that are not over (all of them
-    with include_past), first start first."""
+    with include_past), first start first, a page at a time."""
     who = viewer(request)
     community = communities.community_get(viewer=who, slug=slug)
-    qs = Event.objects.filter(community=community).select_related("community")
-    if not include_past:
-        qs = qs.filter(
-            Q(series_end__isnull=True) | Q(series_end__gt=timezone.now())
+    with cursor_guard(cursor):
+        page = selectors.event_list(
+            viewer=who,
+            community=community,
+            include_past=include_past,
+            cursor=cursor,
         )
-    return [EventOut.build(e) for e in qs.prefetch_related("hosts")[:500]]
+    return {
+        "items": [EventOut.build(e) for e in page.items],
+        "next_cursor": page.next_cursor,
+    }
 
 
 @router.post(

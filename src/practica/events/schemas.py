@@ -76,6 +76,13 @@ class EventOut(Schema):
         )
 
 
+class EventPageOut(Schema):
+    items: list[EventOut]
+    next_cursor: str | None = Field(
+        description="Pass as cursor for the next page; null on the last."
+    )
+
+
 class MyRsvpOut(Schema):
     status: RsvpStatus
     waitlisted: bool

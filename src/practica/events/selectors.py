@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db.models import (
     Count,
@@ -31,6 +32,7 @@ from practica import access
 from practica.accounts.models import User
 from practica.communities.models import Community
 from practica.communities.models import Status as MemberStatus
+from practica.core.pagination import Page, keyset
 from practica.events.models import (
     KEY_FORMAT,
     ActionItem,
@@ -213,6 +215,31 @@ CALENDAR_FIELDS = (
     "id", "created_at", "slug", "name", "visibility", "policy", "kind",
     "is_formal", "member_count", "version",
 )  # fmt: skip
+
+
+def event_list(
+    *,
+    viewer: Any,
+    community: Community,
+    include_past: bool = False,
+    cursor: str | None = None,
+    size: int | None = None,
+) -> Page[Event]:
+    """A community's events and series that are not over (all of them
+    with ``include_past``), first start first, a page at a time. Refuses
+    a cursor it did not make."""
+    access.require(viewer, "view", community)
+    qs = Event.objects.filter(community=community)
+    if not include_past:
+        qs = qs.filter(
+            Q(series_end__isnull=True) | Q(series_end__gt=timezone.now())
+        )
+    return keyset(
+        qs.select_related("community").prefetch_related(_hosts()),
+        order=("starts_at", "id"),
+        cursor=cursor,
+        size=size or settings.PRACTICA_PAGE_SIZE,
+    )
 
 
 def calendar_head(
