@@ -434,6 +434,22 @@ def artifact_obsolete(
     return _detail(request, a.pk)
 
 
+@router.post(
+    "/artifacts/{artifact_id}/restore",
+    response={200: ArtifactDetailOut, **problems(401, 403, 404, 409)},
+)
+def artifact_restore(
+    request: HttpRequest, artifact_id: int
+) -> ArtifactDetailOut:
+    """Take back "obsolete": the artifact reads as current again, without
+    its reason or replacement (people who may edit). 409 when it is not
+    obsolete."""
+    user = actor(request)
+    a = selectors.artifact_get(viewer=user, pk=artifact_id)
+    services.artifact_restore(actor=user, artifact=a)
+    return _detail(request, a.pk)
+
+
 # --- history -------------------------------------------------------------
 
 

@@ -384,6 +384,36 @@ def artifact_mark_obsolete(
 
 
 @transaction.atomic
+def artifact_restore(*, actor: User, artifact: Artifact) -> Artifact:
+    """Take back "obsolete": the artifact reads as current again, without
+    the banner, its reason or the link to a replacement.
+
+    Refuses an artifact that is not obsolete and people who may not edit.
+    """
+    a = _locked(artifact)
+    access.require(actor, "edit", a)
+    if not a.obsolete:
+        raise ValidationError(
+            f"“{a.title}” is not marked obsolete: there is nothing to restore."
+        )
+    before = a.replaced_by_id
+    a.obsolete, a.obsolete_reason, a.replaced_by = False, "", None
+    a.version += 1
+    a.save(
+        update_fields=[
+            "obsolete",
+            "obsolete_reason",
+            "replaced_by",
+            "version",
+            "updated_at",
+        ]
+    )
+    _touch_replacements(before)
+    _record(actor, "artifact.restored", a)
+    return a
+
+
+@transaction.atomic
 def artifact_capture(*, actor: User, conversation: Conversation) -> Artifact:
     """Turn a solved question into a draft best practice, prefilled from
     the question and its accepted answer, crediting the answerer and

@@ -16,6 +16,7 @@ urlpatterns = [
     path("r/<int:pk>/revert/<int:number>/", views.revert, name="revert"),
     path("r/<int:pk>/verify/", views.verify, name="verify"),
     path("r/<int:pk>/obsolete/", views.obsolete, name="obsolete"),
+    path("r/<int:pk>/restore/", views.restore, name="restore"),
     path("r/<int:pk>/status/", views.set_status, name="status"),
     path("r/<int:pk>/helped/", views.helped, name="helped"),
     path("r/<int:pk>/owners/", views.owners, name="owners"),

@@ -470,7 +470,9 @@ def edit(request: Request, pk: int) -> HttpResponse:
             "conflict": conflict,
             "heading": f"Edit: {a.title}",
         },
-        status=409 if conflict else 200,
+        # 200, not 409: the page is the answer (the conflict shown, the
+        # editor's text kept), and browsers log a page with an error
+        # status as a failed load.
     )
 
 
@@ -563,6 +565,24 @@ def obsolete(request: Request, pk: int) -> HttpResponse:
             "danger": True,
         },
     )
+
+
+@login_required
+@refusals
+@require_POST
+def restore(request: Request, pk: int) -> HttpResponse:
+    """Take back "obsolete" (people who may edit)."""
+    me = _me(request)
+    a = selectors.artifact_for_edit(viewer=me, pk=pk)
+    try:
+        a = services.artifact_restore(actor=me, artifact=a)
+    except ValidationError as exc:
+        messages.error(request, _flat(exc))
+    else:
+        messages.success(
+            request, "Restored: it reads as current again, without the banner."
+        )
+    return redirect(_url(a))
 
 
 @login_required
