@@ -16,6 +16,7 @@ from practica.mentoring.api import router as mentoring_router
 from practica.notifications.api import router as notifications_router
 from practica.repertoire.api import router as repertoire_router
 from practica.search.api import router as search_router
+from practica.transfer.api import router as transfer_router
 
 DESCRIPTION = """\
 The Practica API: the same rules as the web pages, for scripts and tools.
@@ -76,3 +77,4 @@ api.add_router("", mentoring_router)
 api.add_router("", notifications_router)
 api.add_router("", analytics_router)
 api.add_router("", search_router)
+api.add_router("", transfer_router)

@@ -18,4 +18,5 @@ app_patterns = [
     path("", include("practica.notifications.urls")),
     path("", include("practica.analytics.urls")),
     path("", include("practica.search.urls")),
+    path("", include("practica.transfer.urls")),
 ]

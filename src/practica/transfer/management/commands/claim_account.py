@@ -43,6 +43,6 @@ class Command(BaseCommand):
         except ValidationError as exc:
             raise CommandError(" ".join(exc.messages)) from exc
         self.stdout.write(
-            f"{account.name} now signs in as {account.email} (after "
-            "setting a password with 'Forgot your password?')."
+            f"{account.name} now signs in as {account.email}: an "
+            "invitation to set a password goes there (the worker sends it)."
         )
