@@ -310,3 +310,30 @@ class TestDirectory:
         ok(api.get("/communities"))
         with django_assert_num_queries(1):  # the stamps
             ok(api.get("/communities"))
+
+
+def test_later_pages_keep_items_not_bodies(
+    api: Api, community, several, settings, monkeypatch
+):
+    settings.PRACTICA_PAGE_SIZE = 2
+    path = f"/communities/{community.slug}/conversations"
+    kept: list[str] = []
+    real_set = lists.cache.set
+
+    def record(key: str, *args: Any, **kw: Any) -> None:
+        kept.append(key)
+        real_set(key, *args, **kw)
+
+    monkeypatch.setattr(lists.cache, "set", record)
+    first = ok(api.get(path))
+    assert any(":page:" in key for key in kept)
+    kept.clear()
+    second = api.get(path, cursor=first["next_cursor"])
+    assert len(ok(second)["items"]) == 2
+    assert not any(":page:" in key for key in kept)
+    page = selectors.conversation_list(
+        viewer=AnonymousUser(),
+        community=community,
+        cursor=first["next_cursor"],
+    )
+    assert second.content == as_ninja_writes(page)

@@ -123,11 +123,19 @@ def page_response[R](
     schema: type[Schema],
     parts: Callable[[R], tuple[Hashable, ...]],
     load: Callable[[list[R]], Iterable[Any | None]] | None = None,
+    whole: bool = True,
 ) -> HttpResponse:
     """The 200 response of a keyset page whose items ``schema`` describes
-    (see :func:`items_json`). The whole body is cached too, under the
-    parts of all its items and its cursor: a page seen before is one
-    cache read."""
+    (see :func:`items_json`). With ``whole`` the body is cached too, under
+    the parts of all its items and its cursor: a page seen before is one
+    cache read. Pass ``whole=False`` for pages after the first: a client
+    walking a whole list would otherwise fill the cache with bodies
+    nobody asks for again (each item is still cached)."""
+    if not whole:
+        items = items_json(rows, schema=schema, parts=parts, load=load)
+        return HttpResponse(
+            page_body(items, next_cursor), content_type=CONTENT_TYPE
+        )
     page_key = item_keyer(schema, "page:")(
         tuple(parts(row) for row in rows), next_cursor
     )

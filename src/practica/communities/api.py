@@ -100,6 +100,7 @@ def community_list(
             page.next_cursor,
             schema=CommunityOut,
             parts=_community_parts,
+            whole=not cursor,
         )
     # The whole directory's first page: what it lists, and each one's
     # version, tell whether the cached page is current (one small query).

@@ -152,7 +152,7 @@ def _parts(c: Conversation) -> tuple[Hashable, ...]:
     )
 
 
-def _page(page: Page[Conversation], *, who: Any) -> HttpResponse:
+def _page(page: Page[Conversation], *, who: Any, first: bool) -> HttpResponse:
     """A page of conversations as ConversationPageOut, from cached items;
     stamps are loaded in full only for the items not cached."""
 
@@ -170,6 +170,7 @@ def _page(page: Page[Conversation], *, who: Any) -> HttpResponse:
         schema=ConversationOut,
         parts=_parts,
         load=load,
+        whole=first,
     )
 
 
@@ -204,7 +205,7 @@ def conversation_list(
             cursor=cursor,
             stamps=True,
         )
-    return _page(page, who=who)
+    return _page(page, who=who, first=not cursor)
 
 
 @router.get(
@@ -239,7 +240,7 @@ def community_conversation_list(
             cursor=cursor,
             stamps=True,
         )
-    return _page(page, who=who)
+    return _page(page, who=who, first=not cursor)
 
 
 @router.get(
@@ -254,7 +255,7 @@ def questions_for_me(
     me = actor(request)
     with cursor_guard(cursor):
         page = selectors.questions_for_me(viewer=me, cursor=cursor)
-    return _page(page, who=me)
+    return _page(page, who=me, first=not cursor)
 
 
 @router.get(
