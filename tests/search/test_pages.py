@@ -282,3 +282,64 @@ def test_snippets_escape_what_people_typed(client, site):
     assert "<script>alert" not in page
     assert "<img src=x" not in page
     assert "&lt;img src=x" in page or "&lt;script&gt;" in page
+
+
+def test_results_are_cached_until_the_index_changes(client, site, monkeypatch):
+    from practica.search import engine
+
+    first = html(client.get(URL, {"q": "terraform"}))
+    assert count(first) == 2
+    # The same address again is served without asking the engine ...
+    calls = []
+    original = engine.search
+    monkeypatch.setattr(
+        engine, "search", lambda **kw: calls.append(kw) or original(**kw)
+    )
+    assert html(client.get(URL, {"q": "terraform"})) == first
+    assert html(client.get(URL, {"q": "terraform"}, **HX))  # its own entry
+    assert len(calls) == 1
+    # ... until something new is indexed: the index's commit is in the key.
+    ask(site["asker"], site["public"], title="Terraform import blocks")
+    page = html(client.get(URL, {"q": "terraform"}))
+    assert count(page) == 3
+    assert "Terraform import blocks" in titles(page)
+
+
+def test_cached_results_are_never_shared_across_scopes(client, site):
+    # Anonymous first: the entry holds the public community only.
+    assert "Vault Keepers" not in html(client.get(URL, {"q": "terraform"}))
+    client.force_login(site["insider"])
+    page = html(client.get(URL, {"q": "terraform"}))
+    assert "Terraform secrets in the private vault plan" in titles(page)
+    # and the insider's entry never reaches an outsider
+    client.force_login(site["outsider"])
+    page = html(client.get(URL, {"q": "terraform"}))
+    assert "Terraform secrets in the private vault plan" not in titles(page)
+    assert count(page) == 3
+    client.logout()
+    assert count(html(client.get(URL, {"q": "terraform"}))) == 2
+
+
+def test_a_row_shows_its_kind_place_count_date_and_tags(client, site):
+    from practica.conversations.models import Conversation
+
+    page = html(client.get(URL, {"q": "drift"}))
+    solved = Conversation.objects.get(pk=site["solved"].pk)
+    day = solved.created_at
+    row = re.search(
+        r'<li class="search-hit search-question">.*?</li>', page, re.S
+    )
+    assert row is not None
+    row_html = row.group(0)
+    assert '<span class="badge ok">✓ Solved</span>' in row_html
+    assert (
+        f'in <a href="{reverse("communities:detail", args=["platform"])}">'
+        "Platform Guild</a>" in row_html
+    )
+    assert "<span>1 answer</span>" in row_html
+    assert f'<time datetime="{day.isoformat()}">' in row_html
+    assert f"{day.day} {day:%b} {day.year}</time>" in row_html
+    assert (
+        '<a class="chip" href="/search/?q=tag%3Aterraform">terraform</a>'
+        in row_html
+    )

@@ -220,3 +220,60 @@ def test_rebuild_and_parse_notes(site):
     assert indexer.rebuild() >= 3
     parsed = parse("is:weird after:soon")
     assert len(parsed.notes) == 2
+
+
+def test_a_commit_by_another_process_is_seen_and_renames_the_index(site):
+    import tantivy as tv
+
+    from practica.search import engine
+
+    viewer = UserFactory()
+    assert search(viewer, "zeppelin").hits == []
+    _, before = engine.current()
+    # Another process (the indexer) opens the same directory and commits.
+    other = tv.Index(engine._schema(), path=str(engine.path()), reuse=True)
+    for name, analyzer in engine._analyzers().items():
+        other.register_tokenizer(name, analyzer)
+    writer = other.writer(heap_size=15_000_000, num_threads=1)
+    writer.add_document(
+        engine._document(
+            indexer.documents.Doc(
+                key="conversation:999999",
+                type="question",
+                id=999999,
+                community=site["public"].pk,
+                title="Zeppelin mooring lines",
+                body="How long should the mooring lines of a zeppelin be?",
+            )
+        )
+    )
+    writer.commit()
+    writer.wait_merging_threads()
+    _, after = engine.current()
+    assert after != before
+    found = engine.search(
+        parsed=parse("zeppelin"),
+        community_ids=[site["public"].pk],
+        community_slugs={},
+    )
+    assert [h.id for h in found.hits] == [999999]
+    assert engine.current()[1] == after  # nothing new: the same name
+
+
+def test_excerpts_find_words_deep_in_a_long_thread(site):
+    from practica.search import engine
+
+    filler = "Nothing to see in this sentence about pumps. " * 60
+    assert len(filler) > 2 * engine.WINDOW
+    q = ask(
+        site["asker"],
+        site["public"],
+        title="A long thread",
+        body=f"{filler} At last the quokka appears. {filler}",
+    )
+    hits = search(UserFactory(), "quokka").hits
+    assert [h.id for h in hits] == [q.pk]
+    assert "<b>quokka</b>" in hits[0].snippet_html
+    # and a word near the start is marked from the first window alone
+    hits = search(UserFactory(), "long pumps").hits
+    assert "<b>pumps</b>" in hits[0].snippet_html

@@ -64,7 +64,24 @@ def terms(text: str) -> list[str]:
     return sorted(words, key=lambda w: (-len(w), w))[:6]
 
 
-def _scope(viewer: Any, community: Any = None) -> tuple[list[int], dict]:
+@dataclass(frozen=True)
+class Scope:
+    """What a viewer may search: the ids of the communities they may see
+    (and 0, the organisation, where people live, when signed in), and
+    the slugs of those communities for ``community:`` filters."""
+
+    ids: list[int]
+    slugs: dict[str, int]
+
+    @property
+    def name(self) -> str:
+        """The scope as text, for cache keys: two viewers with the same
+        name find exactly the same things."""
+        return ",".join(map(str, sorted(self.ids)))
+
+
+def scope(viewer: Any, community: Any = None) -> Scope:
+    """The viewer's scope (one query), inside ``community`` if given."""
     visible = access.visible_communities(viewer)
     if community is not None:
         visible = visible.filter(pk=community.pk)
@@ -72,7 +89,12 @@ def _scope(viewer: Any, community: Any = None) -> tuple[list[int], dict]:
     ids = list(rows.values())
     if community is None and getattr(viewer, "is_authenticated", False):
         ids.append(ORGANISATION)
-    return ids, rows
+    return Scope(ids=ids, slugs=rows)
+
+
+def _scope(viewer: Any, community: Any = None) -> tuple[list[int], dict]:
+    found = scope(viewer, community)
+    return found.ids, found.slugs
 
 
 def _fresh() -> None:
@@ -83,6 +105,17 @@ def _fresh() -> None:
         indexer.catch_up(settle=indexer.on_read_settle(), eager=True)
 
 
+def generation() -> str | None:
+    """Catch up (in the embedded mode), then name the index's current
+    commit: whatever a search finds is the same until it changes, so
+    results may be cached under it. None when the engine has no such
+    name (PostgreSQL: the documents are rows, read live)."""
+    _fresh()
+    if settings.SEARCH_BACKEND == "postgres":
+        return None
+    return engine.current()[1]
+
+
 def search(
     *,
     viewer: Any,
@@ -91,15 +124,22 @@ def search(
     sort: str = "relevance",
     offset: int = 0,
     limit: int = 20,
+    within: Scope | None = None,
 ) -> Page:
     """Everything matching ``text`` that the viewer may see, a page at a
-    time, with facet counts. Never raises on what a person typed."""
+    time, with facet counts. Never raises on what a person typed.
+
+    ``within`` is the viewer's :func:`scope` when the caller has it
+    already, and has caught up (:func:`generation`)."""
     parsed = parse(text)
     offset = max(0, min(int(offset or 0), MAX_OFFSET))
-    ids, slugs = _scope(viewer, community)
+    if within is None:
+        within = scope(viewer, community)
+        if not parsed.is_empty and within.ids:
+            _fresh()
+    ids, slugs = within.ids, within.slugs
     if parsed.is_empty or not ids:
         return Page(parsed=parsed, hits=[], total=0, communities={})
-    _fresh()
     result = indexer.store().search(
         parsed=parsed,
         community_ids=ids,

@@ -3,13 +3,14 @@ person, event and set of meeting notes (an occurrence's), built from the
 database in batches with a fixed number of queries."""
 
 import html
+import re
+from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
 from django.db.models import Prefetch
-from django.utils.html import strip_tags
 
 from practica.accounts.models import Expertise, User
 from practica.communities.models import Community
@@ -39,10 +40,17 @@ class Doc:
     updated: datetime | None = None
 
 
+# A tag of sanitised HTML (nh3 quotes every attribute value); text holds
+# no bare "<" (it is escaped as &lt;).
+_TAG = re.compile(r"""<(?:[^>"']|"[^"]*"|'[^']*')*>""")
+
+
 def _plain(html_text: str) -> str:
     """The words of rendered Markdown, without its markup, so snippets
-    read as text (the engine escapes them again)."""
-    return html.unescape(strip_tags(html_text))
+    read as text (the engine escapes them again). The stored HTML was
+    sanitised when it was written, so a pattern strips its tags: a tenth
+    of the cost of ``strip_tags``'s parser, which was half a rebuild."""
+    return html.unescape(_TAG.sub("", html_text))
 
 
 def _names(user: User | None) -> list[str]:
@@ -51,52 +59,93 @@ def _names(user: User | None) -> list[str]:
     return [user.display_name, user.email.split("@")[0]]
 
 
+def _name_words(display_name: str | None, email: str | None) -> list[str]:
+    """:func:`_names` from the two columns (None: no author)."""
+    if display_name is None or email is None:
+        return []
+    return [display_name, email.split("@")[0]]
+
+
 def conversations(ids: Iterable[int]) -> dict[str, Doc | None]:
+    """Threads with their answers and comments, in four queries of plain
+    rows (no model instances: building them was a third of a rebuild)."""
     ids = set(ids)
     found: dict[str, Doc | None] = {f"conversation:{i}": None for i in ids}
-    rows = (
+    rows = list(
         Conversation.objects.filter(pk__in=ids, duplicate_of__isnull=True)
-        .select_related("author")
-        .prefetch_related(
-            Prefetch(
-                "replies",
-                queryset=Reply.objects.select_related("author").order_by(
-                    "-score", "created_at"
-                ),
-            ),
-            Prefetch(
-                "comments",
-                queryset=Comment.objects.only(
-                    "id", "conversation_id", "body_html"
-                ),
-            ),
-            "tags",
+        .order_by()
+        .values_list(
+            "pk",
+            "kind",
+            "community_id",
+            "title",
+            "body_html",
+            "accepted_reply_id",
+            "reply_count",
+            "created_at",
+            "last_activity_at",
+            "author__display_name",
+            "author__email",
         )
     )
-    for c in rows:
-        replies = list(c.replies.all())
+    live = [row[0] for row in rows]
+    replies: dict[int, list[tuple[int, str]]] = defaultdict(list)
+    for conversation, pk, body in (
+        Reply.objects.filter(conversation_id__in=live)
+        .order_by("-score", "created_at", "id")
+        .values_list("conversation_id", "pk", "body_html")
+    ):
+        replies[conversation].append((pk, body))
+    comments: dict[int, list[str]] = defaultdict(list)
+    for conversation, body in (
+        Comment.objects.filter(conversation_id__in=live)
+        .order_by("created_at", "id")
+        .values_list("conversation_id", "body_html")
+    ):
+        comments[conversation].append(body)
+    tags: dict[int, list[str]] = defaultdict(list)
+    for conversation, slug in (
+        Conversation.tags.through.objects.filter(conversation_id__in=live)
+        .order_by("tag__name", "tag_id")
+        .values_list("conversation_id", "tag__slug")
+    ):
+        tags[conversation].append(slug)
+    for (
+        pk,
+        kind,
+        community,
+        title,
+        body,
+        accepted,
+        reply_count,
+        created,
+        active,
+        author_name,
+        author_email,
+    ) in rows:
+        answers = replies.get(pk, [])
         best = next(
-            (r for r in replies if r.pk == c.accepted_reply_id),
-            replies[0] if replies else None,
+            (text for rid, text in answers if rid == accepted),
+            answers[0][1] if answers else None,
         )
-        found[f"conversation:{c.pk}"] = Doc(
-            key=f"conversation:{c.pk}",
-            type=c.kind,
-            id=c.pk,
-            community=c.community_id,
-            title=c.title,
+        found[f"conversation:{pk}"] = Doc(
+            key=f"conversation:{pk}",
+            type=kind,
+            id=pk,
+            community=community,
+            title=title,
             body="\n\n".join(
-                [_plain(c.body_html)]
-                + [_plain(r.body_html) for r in replies]
-                + [_plain(m.body_html) for m in c.comments.all()]
+                [_plain(body)]
+                + [_plain(text) for _, text in answers]
+                + [_plain(text) for text in comments.get(pk, [])]
             ),
-            answer=_plain(best.body_html) if best else "",
-            tags=[t.slug for t in c.tags.all()],
-            authors=_names(c.author),
-            solved=c.accepted_reply_id is not None,
-            replies=c.reply_count,
-            created=c.created_at,
-            updated=c.last_activity_at,
+            answer=_plain(best) if best is not None else "",
+            tags=tags.get(pk, []),
+            authors=_name_words(author_name, author_email),
+            solved=accepted is not None,
+            replies=reply_count,
+            created=created,
+            updated=active,
         )
     return found
 

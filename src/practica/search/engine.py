@@ -6,6 +6,7 @@ document is indexed, so the permission filter is part of the query and
 counts, facets and snippets never see what the viewer may not.
 """
 
+import functools
 import html
 import re
 import threading
@@ -26,8 +27,15 @@ NAME = "practica_name"
 DEFAULT_FIELDS = ["title", "body"]
 BOOSTS = {"title": 2.5, "body": 1.0}
 _MARK = re.compile(r"<b>(.*?)</b>", re.DOTALL)
+# Excerpts come from the first WINDOW characters of a text when a word
+# searched for is there (for most hits it is), else from the whole text:
+# tantivy's snippet generator tokenises and stems all it is given
+# (~50 µs a kilobyte), and a thread's text runs to many kilobytes.
+WINDOW = 400
 _lock = threading.Lock()
 _indexes: dict[str, tv.Index] = {}
+# The generation each opened index was last reloaded at (see current()).
+_loaded: dict[str, tuple[int, int, int]] = {}
 
 
 def _analyzers() -> dict[str, Any]:
@@ -81,17 +89,50 @@ def index() -> tv.Index:
         found = _indexes.get(where)
         if found is None:
             Path(where).mkdir(parents=True, exist_ok=True)
+            seen = _generation(where)
             found = tv.Index(_schema(), path=where, reuse=True)
             for name, analyzer in _analyzers().items():
                 found.register_tokenizer(name, analyzer)
+            # Reloaded by current() when the commit changes, never behind
+            # its back: a generation names exactly what a searcher sees.
+            found.config_reader(reload_policy="Manual")
+            _loaded[where] = seen
             _indexes[where] = found
         return found
+
+
+def _generation(where: str) -> tuple[int, int, int]:
+    """The commit the index directory holds: every commit replaces
+    ``meta.json`` (written aside, then renamed over the old one)."""
+    try:
+        meta = Path(where, "meta.json").stat()
+    except FileNotFoundError:
+        return (0, 0, 0)
+    return (meta.st_ino, meta.st_mtime_ns, meta.st_size)
+
+
+def current() -> tuple[tv.Searcher, str]:
+    """A searcher on the latest commit, and a name for that commit (for
+    cache keys: results cached under it never go stale, since any write
+    commits anew). One ``stat`` per call; a reload only after a commit.
+    The name is read before the reload, so it never names a newer
+    commit than the searcher's."""
+    idx = index()
+    where = str(path())
+    seen = _generation(where)
+    if _loaded.get(where) != seen:
+        with _lock:
+            if _loaded.get(where) != seen:
+                idx.reload()
+                _loaded[where] = seen
+    return idx.searcher(), f"{where}:{seen[0]}:{seen[1]}:{seen[2]}"
 
 
 def forget() -> None:
     """Drop opened indexes (tests switch directories)."""
     with _lock:
         _indexes.clear()
+        _loaded.clear()
 
 
 def _document(doc: Doc) -> tv.Document:
@@ -132,12 +173,16 @@ def write(docs: dict[str, Doc | None], *, clear: bool = False) -> None:
     except BaseException:
         writer.rollback()
         raise
-    idx.reload()
+    where = str(path())
+    with _lock:
+        seen = _generation(where)
+        idx.reload()
+        _loaded[where] = seen
 
 
 def stored_keys() -> set[str]:
     """The keys of every live document (read from the term dictionary)."""
-    searcher = index().searcher()
+    searcher, _ = current()
     terms = searcher.terms_with_prefix(
         "key", "", filter_query=tv.Query.all_query()
     )
@@ -326,7 +371,7 @@ def search(
         )
     must += [(tv.Occur.Must, f) for f in filters]
     query = tv.Query.boolean_query(must)
-    searcher = idx.searcher()
+    searcher, _ = current()
     ordered = sort == "newest" or text is None  # by date, not score
     # With facets, the total is the sum of the type facet (every document
     # has one type), so the top hits need no count: counting alongside
@@ -340,6 +385,7 @@ def search(
     # best answer is shown for solved questions only.
     body_snippets = answer_snippets = None
     marks = _text_query(idx, parsed, highlight=True)
+    near = _locator(parsed)
     answer_marks = _text_query(idx, parsed, ["answer"], highlight=True)
     if marks is not None and answer_marks is not None:
         body_snippets = tv.SnippetGenerator.create(
@@ -356,9 +402,13 @@ def search(
         best = kind == "question" and solved
         snippet = answer = ""
         if body_snippets is not None and answer_snippets is not None:
-            snippet = body_snippets.snippet_from_doc(doc).to_html()
+            snippet = _excerpt(
+                body_snippets, "body", d.get("body", [""])[0], near
+            )
             if best:
-                answer = answer_snippets.snippet_from_doc(doc).to_html()
+                answer = _excerpt(
+                    answer_snippets, "answer", d.get("answer", [""])[0], near
+                )
         if not snippet:
             snippet = _escape(d.get("body", [""])[0][:240])
         if not answer and best:
@@ -401,6 +451,75 @@ def search(
     return Result(hits=hits, total=total, facets=counts)
 
 
+def _locator(parsed: Parsed) -> tuple[str, ...] | None:
+    """Where a text likely matches: a word starting like the stem of a
+    word searched for, less its last letter (which the stemmer may have
+    changed: studi/study, databas/database). Only a hint, found with
+    :func:`_first`: :func:`_excerpt` checks what it finds."""
+    analyzer = _text_analyzer()
+    stems = {
+        stem[: max(3, len(stem) - 1)]
+        for text in [*parsed.words, *parsed.phrases]
+        for stem in analyzer.analyze(_safe(text))
+    } | set(parsed.prefixes)
+    stems.discard("")
+    return tuple(sorted(stems)) or None
+
+
+def _first(text: str, stems: tuple[str, ...]) -> int:
+    """Where the first word starting with one of ``stems`` (lower case)
+    starts in ``text``, or -1 (str.find: a pattern costs ten times
+    more)."""
+    lowered = text.lower()
+    first = -1
+    for stem in stems:
+        at = lowered.find(stem)
+        while at > 0 and lowered[at - 1].isalnum():
+            at = lowered.find(stem, at + 1)
+        if at >= 0 and (first < 0 or at < first):
+            first = at
+    return first
+
+
+@functools.cache
+def _text_analyzer() -> Any:
+    return _analyzers()[TEXT]
+
+
+def _excerpt(
+    generator: tv.SnippetGenerator,
+    name: str,
+    text: str,
+    near: tuple[str, ...] | None = None,
+) -> str:
+    """The best excerpt of ``text`` (field ``name``), as HTML: escaped,
+    the words searched for in ``<b>``; "" when none is in it. A long
+    text is first tried in a window of WINDOW characters: its start, or
+    around the first word that starts like one of ``near`` (stems); a
+    plain-ASCII text where none does has no excerpt."""
+
+    def excerpt(piece: str) -> str:
+        doc = tv.Document()
+        doc.add_text(name, piece)
+        return str(generator.snippet_from_doc(doc).to_html())
+
+    at = _first(text, near) if near is not None else 0
+    if at < 0 and text.isascii():
+        # No word starts like a stem: the match was elsewhere (the
+        # title). Accents are folded by the engine, not by _first, so
+        # only a plain-ASCII text is sure to hold none.
+        return ""
+    if len(text) > WINDOW:
+        start = 0
+        if at > WINDOW // 2:  # never half a word: from a space to a space
+            start = text.rfind(" ", 0, at - WINDOW // 4) + 1
+        end = text.rfind(" ", start, start + WINDOW)
+        html = excerpt(text[start : end if end > start else start + WINDOW])
+        if html:
+            return html
+    return excerpt(text)
+
+
 def _escape(text: str) -> str:
     from django.utils.html import escape
 
@@ -433,7 +552,7 @@ def similar(
             ),
         ]
     )
-    searcher = idx.searcher()
+    searcher, _ = current()
     hits = []
     for score, address in searcher.search(query, limit, count=False).hits:
         d = searcher.doc(address).to_dict()
@@ -530,7 +649,7 @@ def people(
             else []
         )
     )
-    searcher = idx.searcher()
+    searcher, _ = current()
     marks = None
     if text is not None:
         marks = tv.SnippetGenerator.create(searcher, text, schema, "body")

@@ -32,6 +32,7 @@ from practica.search.query import Parsed
 
 CURSOR = "tantivy"
 BATCH = 1000
+REBUILD_COMMIT = 5000  # documents a rebuild writes per commit
 # On PostgreSQL ids are handed out before commit, so a slow transaction
 # can commit a lower id after a higher one; rows younger than this are
 # left for the next run.
@@ -326,13 +327,30 @@ def _rebuild_locked(
     # fresher), the catch-up cursor where it was, and a rerun carries on
     # from that key.
     count = 0
-    for keys in documents.all_keys(after=after):
-        store().write(documents.build(keys))
-        cursor.rebuild_at = keys[-1]
+    batch: dict[str, documents.Doc | None] = {}
+    through = ""  # the last key in the batch
+
+    def commit() -> None:
+        store().write(batch)
+        cursor.rebuild_at = through
         cursor.save(update_fields=["rebuild_at", "updated_at"])
-        count += len(keys)
         if progress is not None:
-            progress(len(keys))
+            progress(len(batch))
+        batch.clear()
+
+    # Documents are built 500 at a time and committed up to
+    # REBUILD_COMMIT at a time, a kind at a time: a commit (and the
+    # merges it waits for) costs as much as indexing thousands of them.
+    for keys in documents.all_keys(after=after):
+        if batch and keys[0].partition(":")[0] != through.partition(":")[0]:
+            commit()
+        batch.update(documents.build(keys))
+        through = keys[-1]
+        count += len(keys)
+        if len(batch) >= REBUILD_COMMIT:
+            commit()
+    if batch:
+        commit()
     wanted: set[str] = set()
     for keys in documents.all_keys():
         wanted.update(keys)

@@ -5,18 +5,34 @@ pushes the query into the address bar, so a search can be bookmarked and
 shared; "More results" asks for the next rows only. Without JavaScript
 the same form submits and the page renders whole. Whatever was typed,
 the answer is a page: an empty or unusable query explains itself.
+
+The results (and the status line) are cached by the index's commit
+(:func:`backends.generation`), the viewer's scope (the exact set of
+communities they may see, so two viewers share an entry only if they
+would find exactly the same things), whether they are signed in, and
+the address: a popular search, or the same one paged back and forth,
+is rendered once per commit of the index.
 """
 
+from typing import Any
+
+from django.core.cache import cache
 from django.http import HttpResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.utils.cache import patch_vary_headers
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET
 
-from practica.search import selectors
+from practica.core import cache as fragments
+from practica.search import backends, selectors
 from practica.search.query import MAX_LENGTH
+from practica.search.templatetags import search_hits
 from practica.web import pages
 
 Request = pages.HtmxRequest
+PAGE = "search/page.html"
+TEMPLATES = (PAGE, "search/_facets.html")
 
 
 def _offset(raw: str | None) -> int:
@@ -26,31 +42,77 @@ def _offset(raw: str | None) -> int:
         return 0
 
 
-@require_GET
-def search(request: Request) -> HttpResponse:
+def _results(
+    request: Request, within: backends.Scope, part: str, fragment: bool
+) -> dict[str, Any]:
+    """The rendered ``part`` of the page (``results`` or ``rows``) and,
+    for the whole page, its status line; with the query as searched."""
     found = selectors.results(
         viewer=request.user,
         text=request.GET.get("q", ""),
         sort=request.GET.get("sort", ""),
         offset=_offset(request.GET.get("offset")),
         limit=selectors.PAGE_SIZE,
+        within=within,
     )
-    template = "search/page.html"
+    context = {
+        "found": found,
+        "q": found.text,
+        "fragment": fragment,
+    }
+    parts = {
+        "q": found.text,
+        "sort": found.sort,
+        "body": render_to_string(f"{PAGE}#{part}", context, request),
+    }
+    if not fragment:
+        parts["status"] = render_to_string(f"{PAGE}#status", context, request)
+    return parts
+
+
+@require_GET
+def search(request: Request) -> HttpResponse:
     fragment = bool(request.htmx) and not (
         request.htmx.history_restore_request
     )
+    offset = _offset(request.GET.get("offset"))
+    part = "rows" if fragment and offset else "results"
+    within = backends.scope(request.user)
+    generation = backends.generation()
+    if generation is None:
+        parts = _results(request, within, part, fragment)
+    else:
+        key = fragments.key(
+            "search",
+            generation,
+            within.name,
+            request.user.is_authenticated,
+            request.get_full_path(),
+            part,
+            fragment,
+            selectors.PAGE_SIZE,
+            search_hits.VERSION,
+            templates=TEMPLATES,
+        )
+        parts = cache.get(key)
+        if parts is None:
+            parts = _results(request, within, part, fragment)
+            cache.set(key, parts, fragments.MAX_AGE)
+    body = mark_safe(parts["body"])  # noqa: S308 (rendered by our templates)
     if fragment:
-        template += "#rows" if found.offset else "#results"
-    response = render(
-        request,
-        template,
-        {
-            "found": found,
-            "q": found.text,
-            "fragment": fragment,
-            "max_length": MAX_LENGTH,
-            "sorts": [("relevance", "Best match"), ("newest", "Newest")],
-        },
-    )
+        response = HttpResponse(body)
+    else:
+        response = render(
+            request,
+            PAGE,
+            {
+                "q": parts["q"],
+                "sort": parts["sort"],
+                "results_html": body,
+                "status_html": mark_safe(parts["status"]),  # noqa: S308
+                "max_length": MAX_LENGTH,
+                "sorts": [("relevance", "Best match"), ("newest", "Newest")],
+            },
+        )
     patch_vary_headers(response, ["HX-Request"])
     return response
