@@ -41,9 +41,9 @@ def urls(community, question) -> dict[str, tuple[str, int]]:
     """Each hot page and the queries its hit costs."""
     return {
         "home": (reverse("web:home"), 1),
-        "community": (reverse("communities:detail", args=[community.slug]), 2),
-        # the community, its tag choices, the page's stamps
-        "list": (reverse("conversations:list", args=[community.slug]), 3),
+        "community": (reverse("communities:detail", args=[community.slug]), 1),
+        # the community with its tag set's stamp, the page's stamps
+        "list": (reverse("conversations:list", args=[community.slug]), 2),
         "question": (reverse("conversations:detail", args=[question.pk]), 1),
     }
 
@@ -175,3 +175,31 @@ def test_first_pages_compiled_once_match_the_queryset(
             tuple(r) for r in expected.items
         ]
         assert prepared.next_cursor == expected.next_cursor
+
+
+def test_the_tag_stamp_follows_new_tags_and_their_uses(community):
+    asker = member(community)
+    q = ask(
+        asker, community, title="Which grease for the feeder?", tags=["feeder"]
+    )
+
+    def stamp() -> tuple[int, ...]:
+        return selectors.list_head(
+            viewer=AnonymousUser(), slug=community.slug
+        )[1]
+
+    first = stamp()
+    ask(asker, community, title="Belt slipping on line two", tags=["belt"])
+    second = stamp()
+    assert second != first
+    # One tag loses a use and another gains one: the total stays.
+    services.conversation_edit(
+        actor=asker,
+        conversation=selectors.Conversation.objects.get(pk=q.pk),
+        title=q.title,
+        body=q.body,
+        tags=["belt"],
+        message="retagged",
+    )
+    assert stamp() != second
+    assert stamp()[2] == second[2]  # the same number of uses in all

@@ -4,7 +4,14 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Prefetch, Q, QuerySet, prefetch_related_objects
+from django.db.models import (
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    prefetch_related_objects,
+)
 from django.http import Http404
 
 from practica import access
@@ -122,6 +129,20 @@ _head = sql.Prepared(
 )
 
 
+def head_from(
+    row: tuple[Any, ...] | None, *, alias: str, viewer: Any, action: str
+) -> Community:
+    """The community of a row that starts with HEAD_FIELDS, if the viewer
+    may see it (404 otherwise) and do ``action`` there."""
+    if row is None:
+        raise Http404("No such community.")
+    community = Community.from_db(alias, HEAD_FIELDS, row[: len(HEAD_FIELDS)])
+    if not access.can(viewer, "view", community):
+        raise Http404("No such community.")
+    access.require(viewer, action, community)
+    return community
+
+
 def community_head(
     *, viewer: Any, slug: str, action: str = "view"
 ) -> Community:
@@ -130,30 +151,45 @@ def community_head(
     per process (a tenth of the cost). For the hot pages; anything else
     uses community_get."""
     found = _head(slug=slug)
-    if not found:
-        raise Http404("No such community.")
-    community = Community.from_db(_head.alias, HEAD_FIELDS, found[0])
-    if not access.can(viewer, "view", community):
-        raise Http404("No such community.")
-    access.require(viewer, action, community)
-    return community
+    return head_from(
+        found[0] if found else None,
+        alias=_head.alias,
+        viewer=viewer,
+        action=action,
+    )
 
 
-_newest = sql.Prepared(
-    lambda community: (
-        Activity.objects.filter(community_id=community, verb__in=PUBLIC_VERBS)
+def _newest_public(outer: str) -> Subquery:
+    return Subquery(
+        Activity.objects.filter(
+            community_id=OuterRef(outer), verb__in=PUBLIC_VERBS
+        )
         .order_by("-id")
-        .values_list("id", flat=True)[:1]
+        .values("id")[:1]
+    )
+
+
+_front_head = sql.Prepared(
+    lambda slug: (
+        Community.objects.filter(slug=slug)
+        .order_by()
+        .annotate(newest=_newest_public("pk"))
+        .values_list(*HEAD_FIELDS, "newest")[:1]
     ),
-    community=int,
+    slug=str,
 )
 
 
-def latest_public_activity(*, community: Community) -> int:
-    """The id of the newest entry the community page lists (0 if none):
-    its cached front is current while this does not change."""
-    found = _newest(community=community.pk)
-    return found[0] if found else 0
+def community_front_head(*, viewer: Any, slug: str) -> tuple[Community, int]:
+    """community_head and the id of the newest entry the community page
+    lists (0 if none), in one query compiled once: what tells whether a
+    cached community page is current."""
+    found = _front_head(slug=slug)
+    row = found[0] if found else None
+    community = head_from(
+        row, alias=_front_head.alias, viewer=viewer, action="view"
+    )
+    return community, (row[-1] if row else 0) or 0
 
 
 @dataclass

@@ -212,10 +212,11 @@ def _visitor_detail(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     """The community page as every signed-out visitor sees it, from the
     cache: keyed by the community's version (charter, settings, counts)
     and its newest listed activity, so a change or a new entry shows at
-    once; two small queries (compiled once) on a hit and no template."""
+    once; one small query (compiled once) on a hit and no template."""
     viewer = request.user
-    community = selectors.community_head(viewer=viewer, slug=slug)
-    newest = selectors.latest_public_activity(community=community)
+    community, newest = selectors.community_front_head(
+        viewer=viewer, slug=slug
+    )
 
     def build() -> tuple[str, int]:
         page = selectors.community_page(viewer=viewer, slug=slug)

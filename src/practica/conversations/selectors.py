@@ -8,12 +8,23 @@ from typing import Any, cast
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import F, Q, QuerySet, prefetch_related_objects
+from django.db.models import (
+    Count,
+    F,
+    Max,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    prefetch_related_objects,
+)
 from django.http import Http404
 from django.utils import timezone
 
 from practica import access
 from practica.accounts.models import Expertise, Level, User
+from practica.communities import selectors as community_selectors
 from practica.communities.models import (
     Community,
     Membership,
@@ -417,6 +428,52 @@ def conversation_page(*, viewer: Any, pk: int) -> ConversationPage:
         and (moderate or (mine and participate)),
         duplicate_of=duplicate_of,
     )
+
+
+def _of_tags(aggregate: Any) -> Subquery:
+    return Subquery(
+        Tag.objects.filter(community_id=OuterRef("pk"))
+        .order_by()
+        .values("community_id")
+        .annotate(value=aggregate)
+        .values("value")
+    )
+
+
+_list_head = sql.Prepared(
+    lambda slug: (
+        Community.objects.filter(slug=slug)
+        .order_by()
+        .annotate(
+            tag_count=_of_tags(Count("id")),
+            newest_tag=_of_tags(Max("id")),
+            uses=_of_tags(Sum("use_count")),
+            uses_by_tag=_of_tags(Sum(F("use_count") * F("id"))),
+        )
+        .values_list(
+            *community_selectors.HEAD_FIELDS,
+            "tag_count",
+            "newest_tag",
+            "uses",
+            "uses_by_tag",
+        )[:1]
+    ),
+    slug=str,
+)
+
+
+def list_head(*, viewer: Any, slug: str) -> tuple[Community, tuple[int, ...]]:
+    """community_head (404 for a community the viewer may not see) with a
+    stamp of its tag set, in one query compiled once: how many tags, the
+    newest, and their uses (in total and weighted by tag, so that one tag
+    gaining a use and another losing one changes it too). The tag
+    choices, in their order by use, change only when this does."""
+    found = _list_head(slug=slug)
+    row = found[0] if found else None
+    community = community_selectors.head_from(
+        row, alias=_list_head.alias, viewer=viewer, action="view"
+    )
+    return community, tuple(value or 0 for value in found[0][-4:])
 
 
 _tag_choices = sql.Prepared(

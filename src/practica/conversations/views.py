@@ -183,7 +183,7 @@ def _list(
     *,
     template_context: dict[str, Any],
     fetch: Callable[..., Page[Conversation]],
-    choices: list[tuple[str, str]] | None = None,
+    tag_stamp: tuple[int, ...] = (),
 ) -> HttpResponse:
     page, cursor_error, more = _page_or_restart(
         fetch, request.GET.get("cursor") or None
@@ -211,7 +211,7 @@ def _list(
         response = _visitor_list(
             request,
             page,
-            choices or [],
+            tag_stamp,
             show_community,
             context,
             heading=template_context.get("heading", ""),
@@ -223,16 +223,16 @@ def _list(
 def _visitor_list(
     request: Request,
     page: Page[Conversation],
-    choices: list[tuple[str, str]],
+    tag_stamp: tuple[int, ...],
     show_community: bool,
     context: Callable[[], dict[str, Any]],
     *,
     heading: str,
 ) -> HttpResponse:
     """A list as every signed-out visitor sees it, whole from the cache:
-    keyed by what each row shows (its version, views, names), the tag
-    filter's choices and the address, so any change to a row, a new row
-    or a new tag shows at once."""
+    keyed by what each row shows (its version, views, names), the stamp
+    of the tag filter's choices (selectors.list_head) and the address, so
+    any change to a row, a new row or a new tag shows at once."""
 
     def build() -> tuple[str, int]:
         html = render_to_string(LIST, context(), request)
@@ -244,7 +244,7 @@ def _visitor_list(
         "list",
         heading,  # names the community: a rename shows at once
         show_community,
-        tuple(choices),
+        tag_stamp,
         tuple(_row_parts(c, show_community) for c in page.items),
         page.next_cursor,
         templates=[LIST, ROW, "web/_field.html", TABS],
@@ -279,16 +279,16 @@ def conversation_list(
     request: Request, slug: str, sort: str = ""
 ) -> HttpResponse:
     viewer = request.user
-    community = communities.community_head(viewer=viewer, slug=slug)
-    # Only the slugs and names (the list shows no more): no Tag objects.
-    choices = [
-        ("", "Any tag"),
-        *selectors.tag_choices(viewer=viewer, community=community),
-    ]
+    community, tag_stamp = selectors.list_head(viewer=viewer, slug=slug)
 
     def filter_form() -> ListFilterForm:
         form = ListFilterForm(request.GET or None)
-        cast(ChoiceField, form.fields["tag"]).choices = choices
+        # Only the slugs and names (the list shows no more): no Tag
+        # objects; loaded only when the form is built.
+        cast(ChoiceField, form.fields["tag"]).choices = [
+            ("", "Any tag"),
+            *selectors.tag_choices(viewer=viewer, community=community),
+        ]
         return form
 
     form, filters = _filter_form(request, filter_form)
@@ -308,7 +308,7 @@ def conversation_list(
     return _list(
         request,
         fetch=fetch,
-        choices=choices,
+        tag_stamp=tag_stamp,
         template_context={
             "community": community,
             "form": form,
