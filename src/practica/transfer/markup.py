@@ -70,9 +70,16 @@ def plain(source_html: str) -> str:
     return " ".join(html.unescape(nh3.clean(source_html, tags=set())).split())
 
 
-# Text with none of these renders as one paragraph of itself; anything
-# else goes through the Markdown renderer.
-_MARKUP = re.compile(r"[\\`*_\[\]<>&!#~|=+\n\t]|^\s|^\d+[.)]|^-|  ")
+# Text with none of these renders as one paragraph of itself (with "&"
+# as "&amp;"); anything else goes through the Markdown renderer. On one
+# line (no reference definitions), brackets are markup only as "](" or
+# at the start, "!" only before "[", "~" only doubled, "+" and "-" only
+# as a list item or a rule, "#", "=", "|" only at the start, spaces only
+# at the ends; an entity ("&amp;") is decoded.
+_MARKUP = re.compile(
+    r"[\\`*_<>\n\t\r\xa0]|\]\(|\]\[|\]:|^\[|!\[|~~|&#?\w+;|^\s|\s$"
+    r"|^\d+[.)]|^[-+](\s|$)|^--|^[#=|]"
+)
 
 
 def render_short(source: str) -> str:
@@ -81,7 +88,7 @@ def render_short(source: str) -> str:
     output either way (tested over every comment of the real dump)."""
     if _MARKUP.search(source):
         return text.render_markdown(source)
-    return f"<p>{source}</p>\n"
+    return f"<p>{source.replace('&', '&amp;')}</p>\n"
 
 
 def convert_bodies(

@@ -84,28 +84,20 @@ from practica.transfer.dumps import (
 )
 from practica.transfer.models import ImportKey
 from practica.transfer.pool import Bodies, default_workers
+from practica.transfer.se_files import (
+    BODY_TYPES,
+    FILES,
+    FILES_READ,
+    HISTORY_TYPES,
+    LINKS,
+    TAG_EXCERPT,
+    TITLE_TYPES,
+    check_file,
+)
 from practica.transfer.services import UNCLAIMED_DOMAIN
 
 BATCH = 1000
-# file name → root element; all are needed (an export without one of
-# them is not a whole dump).
-FILES = {
-    "Users.xml": "users",
-    "Tags.xml": "tags",
-    "Posts.xml": "posts",
-    "Comments.xml": "comments",
-    "PostHistory.xml": "posthistory",
-    "Votes.xml": "votes",
-    "Badges.xml": "badges",
-}
-# Read when there (a dump without it imports, with a note).
-LINKS = "PostLinks.xml"
-FILES_READ = {**FILES, LINKS: "postlinks"}
 LINK_KINDS = {1: LinkKind.LINKED, 3: LinkKind.DUPLICATE}
-QUESTION, ANSWER, TAG_EXCERPT = 1, 2, 4
-# PostHistoryTypeId: initial, edit and rollback of title, body, tags.
-TITLE_TYPES, BODY_TYPES, TAG_TYPES = {1, 4, 7}, {2, 5, 8}, {3, 6, 9}
-HISTORY_TYPES = TITLE_TYPES | BODY_TYPES | TAG_TYPES
 MAX_COMMENT = 600
 
 
@@ -155,44 +147,6 @@ def check_directory(directory: Path) -> None:
             f"{directory / missing[0]}: the file is missing; a Stack "
             f"Exchange dump has {', '.join(FILES)}."
         )
-
-
-def check_file(directory: Path, name: str) -> dict[str, int]:
-    """Read one file of the dump without writing: its rows (and the
-    votes by type); refuses what the load could not use, naming the
-    file and line. Runs in a worker process for a large dump."""
-    n = 0
-    votes: dict[str, int] = {}
-    for line, attrs in xml_rows(directory / name, FILES_READ[name]):
-        where = f"{name}:{line}"
-        number(attrs, "Id", where)
-        if name == "Users.xml":
-            moment(attrs, "CreationDate", where)
-        elif name == "Tags.xml":
-            if not attrs.get("TagName"):
-                raise DumpError(f"{where}: the TagName is missing.")
-        elif name == "Posts.xml":
-            kind = number(attrs, "PostTypeId", where)
-            moment(attrs, "CreationDate", where)
-            if kind == QUESTION and not attrs.get("Title", "").strip():
-                raise DumpError(f"{where}: a question without a Title.")
-            if kind == ANSWER:
-                number(attrs, "ParentId", where)
-        elif name in ("Comments.xml", "PostHistory.xml"):
-            number(attrs, "PostId", where)
-            moment(attrs, "CreationDate", where)
-            if name == "PostHistory.xml":
-                number(attrs, "PostHistoryTypeId", where)
-        elif name == LINKS:
-            number(attrs, "PostId", where)
-            number(attrs, "RelatedPostId", where)
-            number(attrs, "LinkTypeId", where)
-            moment(attrs, "CreationDate", where)
-        elif name == "Votes.xml":
-            vote = f"votes {attrs.get('VoteTypeId', '')}"
-            votes[vote] = votes.get(vote, 0) + 1
-        n += 1
-    return {name: n, **votes}
 
 
 def check(
@@ -464,8 +418,10 @@ class StackExchangeImport:
         # An address taken already (the same dump imported by hand) is
         # that person.
         emails = [row[0] for _, row in fresh]
-        taken = dict(
-            User.objects.filter(email__in=emails).values_list("email", "pk")
+        taken: dict[str, int] = dict(
+            importer.select_in(
+                User, ("email", "id"), "1 = %s", [1], "email", emails
+            )
         )
         new = [row for _, row in fresh if row[0] not in taken]
         ids = importer.insert_rows(User, USER_FIELDS, new)
@@ -478,12 +434,18 @@ class StackExchangeImport:
     def _memberships(self, joined: dict[int, datetime]) -> None:
         """Active memberships for these people where they have none
         (people already imported for another community join this one)."""
-        members = set(
-            Membership.objects.filter(
-                community=self.community, user_id__in=list(joined)
-            ).values_list("user_id", flat=True)
-        )
         community = self.community.pk
+        members = {
+            pk
+            for (pk,) in importer.select_in(
+                Membership,
+                ("user_id",),
+                "community_id = %s",
+                [community],
+                "user_id",
+                joined,
+            )
+        }
         rows = [
             (pk, community, Role.MEMBER, Status.ACTIVE, when, when, when)
             for pk, when in joined.items()
@@ -764,9 +726,9 @@ class StackExchangeImport:
         """SE post id → (conversation, reply or None)."""
         found = self.keys.kinds(("question", "answer"), ids)
         answers = {t for kind, t in found.values() if kind == "answer"}
-        parent = dict(
-            Reply.objects.filter(pk__in=answers).values_list(
-                "pk", "conversation_id"
+        parent: dict[int, int] = dict(
+            importer.select_in(
+                Reply, ("id", "conversation_id"), "1 = %s", [1], "id", answers
             )
         )
         posts: dict[str, tuple[int, int | None]] = {}
@@ -1263,9 +1225,10 @@ def _load(
         )
         job.users()
         job.tag_list()
-        begun = time.perf_counter()
+        begun, cpu = time.perf_counter(), time.process_time()
         job.posts()
         result.posts_seconds = time.perf_counter() - begun
+        result.posts_cpu = time.process_time() - cpu
         job.comments()
         job.history()
         job.post_links()
