@@ -188,6 +188,27 @@ CALENDAR = "events/calendar.html"
 MINE_HOLE = re.compile(r"<!--practica:mine-([ma]):(\d+)-->")
 
 
+def _calendar_key(
+    community: Community, span: Span, *, signed_in: bool
+) -> tuple[Any, ...]:
+    """What the cached calendar shows depends on: the stamp of the events
+    and occurrence rows in the window (calendar_head), the window, today
+    (highlighted) and whether the viewer's answers are holes."""
+    return (
+        community.pk,
+        cache.stamp(community.created_at),
+        community.events_n,  # type: ignore[attr-defined]
+        cache.stamp(community.events_at),  # type: ignore[attr-defined]
+        community.rows_n,  # type: ignore[attr-defined]
+        cache.stamp(community.rows_at),  # type: ignore[attr-defined]
+        span.view,
+        cache.stamp(span.start),
+        cache.stamp(span.end),
+        span.today.isoformat(),
+        signed_in,
+    )
+
+
 def _cached_calendar(
     request: Request, community: Community, span: Span
 ) -> SafeString:
@@ -215,17 +236,7 @@ def _cached_calendar(
     html = cache.fragment(
         cache.key(
             "calendar",
-            community.pk,
-            cache.stamp(community.created_at),
-            community.events_n,  # type: ignore[attr-defined]
-            cache.stamp(community.events_at),  # type: ignore[attr-defined]
-            community.rows_n,  # type: ignore[attr-defined]
-            cache.stamp(community.rows_at),  # type: ignore[attr-defined]
-            span.view,
-            cache.stamp(span.start),
-            cache.stamp(span.end),
-            span.today.isoformat(),
-            signed_in,
+            *_calendar_key(community, span, signed_in=signed_in),
             templates=[CALENDAR, "events/_slot.html"],
         ),
         build,
@@ -251,6 +262,21 @@ def _cached_calendar(
     return mark_safe(MINE_HOLE.sub(fill, html))  # noqa: S308 (ours)
 
 
+def _calendar_page(
+    request: Request, community: Community, cal: SafeString
+) -> dict[str, Any]:
+    viewer = request.user
+    return {
+        "cal_html": cal,
+        "community": community,
+        "may_schedule": access.can(viewer, "schedule", community),
+        "may_rhythm": access.can(viewer, "rhythm", community),
+        "feed_url": _feed_url(request, community),
+        "feed_public": community.visibility == "public",
+        "here": "calendar",
+    }
+
+
 @refusals
 @require_GET
 def community_calendar(request: Request, slug: str) -> HttpResponse:
@@ -259,22 +285,39 @@ def community_calendar(request: Request, slug: str) -> HttpResponse:
     community = selectors.calendar_head(
         viewer=viewer, slug=slug, start=span.start, end=span.end
     )
-    cal = _cached_calendar(request, community, span)
     if _fragment(request):
-        response = HttpResponse(cal)
-    else:
+        response = HttpResponse(_cached_calendar(request, community, span))
+    elif viewer.is_authenticated:
+        cal = _cached_calendar(request, community, span)
         response = render(
-            request,
-            CALENDAR,
-            {
-                "cal_html": cal,
-                "community": community,
-                "may_schedule": access.can(viewer, "schedule", community),
-                "may_rhythm": access.can(viewer, "rhythm", community),
-                "feed_url": _feed_url(request, community),
-                "feed_public": community.visibility == "public",
-                "here": "calendar",
-            },
+            request, CALENDAR, _calendar_page(request, community, cal)
+        )
+    else:
+        # A visitor's whole page (the tabs and the feed box too) is the
+        # same for every visitor: cached by what the calendar's key names,
+        # the community's version (its name) and the site's address (the
+        # feed's).
+
+        def build() -> tuple[str, int]:
+            cal = _cached_calendar(request, community, span)
+            context = _calendar_page(request, community, cal)
+            return render_to_string(f"{CALENDAR}#main", context, request), (
+                cache.MAX_AGE
+            )
+
+        main = cache.fragment(
+            cache.key(
+                "calendar-page",
+                *_calendar_key(community, span, signed_in=False),
+                community.version,
+                request.scheme,
+                request.get_host(),
+                templates=[CALENDAR, "events/_slot.html"],
+            ),
+            build,
+        )
+        response = render(
+            request, CALENDAR, {"community": community, "main_html": main}
         )
     patch_vary_headers(response, ["HX-Request"])
     return response

@@ -24,7 +24,7 @@ from practica import access
 from practica.communities.models import Community
 from practica.communities.models import Status as MemberStatus
 from practica.conversations.models import Conversation, Reply
-from practica.core import text
+from practica.core import sql, text
 from practica.core.pagination import Page, keyset
 from practica.repertoire.models import (
     DUE_SOON,
@@ -176,22 +176,18 @@ def artifact_get(*, viewer: Any, pk: int) -> Artifact:
     return a
 
 
-def _in_order(model: Any, *names: str) -> tuple[str, ...]:
-    """``names`` in the order of the model's columns (``from_db``)."""
-    return tuple(
-        f.attname for f in model._meta.concrete_fields if f.attname in names
-    )
-
-
-HEAD_FIELDS = _in_order(
-    Artifact, "id", "created_at", "updated_at", "title", "status",
-    "version", "community_id", "replaced_by_id",
+HEAD_FIELDS = sql.in_model_order(
+    Artifact,
+    (
+        "id", "created_at", "updated_at", "title", "status", "version",
+        "community_id", "replaced_by_id",
+    ),
 )  # fmt: skip
-HEAD_COMMUNITY = _in_order(
-    Community, "id", "created_at", "visibility", "version"
+HEAD_COMMUNITY = sql.in_model_order(
+    Community, ("id", "created_at", "visibility", "version")
 )
-HEAD_REPLACEMENT = _in_order(
-    Artifact, "id", "status", "version", "community_id"
+HEAD_REPLACEMENT = sql.in_model_order(
+    Artifact, ("id", "status", "version", "community_id")
 )
 
 
@@ -233,6 +229,10 @@ def _head_query(pk: int) -> QuerySet[Any]:
     )
 
 
+# Compiled once per process: a visitor's access filter is a constant.
+_head = sql.Prepared(_head_query, pk=int)
+
+
 def artifact_head(*, viewer: Any, pk: int) -> Artifact:
     """Just enough of an artifact a signed-out visitor may see (404
     otherwise) to find its cached page: its version, its community's and
@@ -240,10 +240,10 @@ def artifact_head(*, viewer: Any, pk: int) -> Artifact:
     (``cited_n``, ``cited_at``). One query; signed-out visitors only."""
     if getattr(viewer, "is_authenticated", False):
         raise ValueError("artifact_head is for signed-out visitors.")
-    found = list(_head_query(pk))
+    found = _head(pk=pk)
     if not found:
         raise Http404("No such artifact.")
-    row, alias = found[0], Artifact.objects.db
+    row, alias = found[0], _head.alias
     n, m = len(HEAD_FIELDS), len(HEAD_COMMUNITY)
     a = Artifact.from_db(alias, HEAD_FIELDS, row[:n])
     community = Community.from_db(alias, HEAD_COMMUNITY, row[n : n + m])
