@@ -32,7 +32,7 @@ from practica.web import pages
 
 Request = pages.HtmxRequest
 PAGE = "search/page.html"
-TEMPLATES = (PAGE, "search/_facets.html")
+TEMPLATES = (PAGE,)
 
 
 def _offset(raw: str | None) -> int:

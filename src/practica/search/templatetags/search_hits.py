@@ -1,4 +1,4 @@
-"""The rows of the search page, rendered in Python.
+"""The rows and facets of the search page, rendered in Python.
 
 A page holds 20 rows of some 25 template nodes each; through the
 template engine they cost ~0.3 ms a row, most of the page once the
@@ -19,12 +19,12 @@ from django.utils import timezone
 from django.utils.dates import MONTHS_3
 from django.utils.safestring import SafeString, mark_safe
 
-from practica.search.selectors import Row
+from practica.search.selectors import Facet, Row
 
 register = template.Library()
 
 # Part of the cached pages' key: bump it when the markup below changes.
-VERSION = 1
+VERSION = 2
 
 _COUNTS = {
     "question": ("answer", "answers"),
@@ -99,3 +99,32 @@ def search_hits(rows: list[Row]) -> SafeString:
     (the engine's escaped text with ``<b>`` marks) as they are."""
     html = "".join(hit_html(row) for row in rows)
     return mark_safe(html)  # noqa: S308 (nosec: escaped above)
+
+
+@register.simple_tag
+def search_facet(heading: str, items: list[Facet]) -> SafeString:
+    """One facet: its values, each a link that adds its filter to the
+    query, or takes it out again when the query has it."""
+    if not items:
+        return SafeString("")
+    parts = [
+        '<section class="search-facet">\n'
+        f"  <h2>{escape(heading)}</h2>\n"
+        '  <ul class="plain">\n'
+    ]
+    for f in items:
+        token = escape(f.filter)
+        if f.active:
+            state = f' aria-current="true" title="Take out {token}">'
+            state += (
+                '<span aria-hidden="true">✕ </span>'
+                '<span class="sr-only">Take out: </span>'
+            )
+        else:
+            state = f' title="Add {token}">'
+        parts.append(
+            f'    <li><a href="{escape(f.href)}"{state}{escape(f.label)}</a>'
+            f' <span class="search-facet-count">{f.count}</span></li>\n'
+        )
+    parts.append("  </ul>\n</section>\n")
+    return mark_safe("".join(parts))  # noqa: S308 (nosec: escaped above)
