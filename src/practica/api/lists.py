@@ -38,6 +38,9 @@ from ninja.renderers import JSONRenderer
 TTL = 3600
 PAGE_TTL = 600
 
+# The renderer NinjaAPI uses by default, as practica.api.api does (that
+# module imports the routers, so it cannot be imported here);
+# tests/api/test_lists.py checks the bodies against the API's own.
 _renderer = JSONRenderer()
 _encoder = _renderer.encoder_class(**_renderer.json_dumps_params)
 CONTENT_TYPE = f"{_renderer.media_type}; charset={_renderer.charset}"
