@@ -9,20 +9,22 @@ from xml.etree import ElementTree as ET
 import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.core.management import CommandError, call_command
+from django.http import Http404
 
 from practica.accounts.models import User
-from practica.communities.models import Community, Membership
+from practica.communities.models import Community, Membership, Visibility
 from practica.conversations import importer
 from practica.conversations.models import (
     Comment,
     Conversation,
+    ConversationLink,
     Reply,
     Revision,
     Tag,
 )
 from practica.core import text
 from practica.search import backends
-from practica.transfer import markup, stackexchange
+from practica.transfer import links, markup, stackexchange
 from practica.transfer.dumps import DumpError
 from practica.transfer.models import ImportKey
 
@@ -273,6 +275,15 @@ def fingerprint(slug):
             )
         ),
         "members": community.member_count,
+        "links": ordered(
+            (ids[k.source_id], ids[k.target_id], k.kind)
+            for k in ConversationLink.objects.filter(source__in=convs)
+        ),
+        "duplicates": ordered(
+            (c.import_key, ids.get(c.duplicate_of_id))
+            for c in convs
+            if c.duplicate_of_id
+        ),
     }
 
 
@@ -289,6 +300,7 @@ def test_running_again_changes_nothing():
     assert again.skipped["questions"] == 453
     assert again.skipped["answers"] == 971
     assert again.skipped["comments"] == 2448
+    assert again.created.get("links", 0) == 0
     assert fingerprint("bikes") == before
     assert {m: m.objects.count() for m in counts} == counts
 
@@ -444,3 +456,80 @@ def test_comments_render_the_same_on_the_short_path():
         "# heading",
     ]:
         assert markup.render_short(sample) == text.render_markdown(sample)
+
+
+@needs_dump
+def test_post_links_become_duplicates_and_links():
+    result = load()
+    kinds = {p["Id"]: p.get("PostTypeId") for p in xml("Posts.xml")}
+    usable = [
+        (r["PostId"], r["RelatedPostId"], r["LinkTypeId"])
+        for r in xml("PostLinks.xml")
+        if r["LinkTypeId"] in ("1", "3")
+        and kinds.get(r["PostId"]) == kinds.get(r["RelatedPostId"]) == "1"
+        and r["PostId"] != r["RelatedPostId"]
+    ]
+    # README: 189 links; 182 join two questions (9 of them duplicates)
+    assert len(usable) == 182
+    assert result.read["PostLinks.xml"] == 189
+    assert result.created["links"] == 182
+    assert result.skipped["links"] == 189 - 182
+    assert ConversationLink.objects.filter(kind="duplicate").count() == 9
+    assert ConversationLink.objects.filter(kind="linked").count() == 173
+    duplicates = {a: b for a, b, kind in usable if kind == "3"}
+    assert (
+        Conversation.objects.exclude(duplicate_of=None).count()
+        == len(duplicates)
+        == 9
+    )
+    # question 1 ("Suggest a domain name") duplicates 144
+    assert question(1).duplicate_of_id == question(144).pk
+    assert question(1).state == "closed"
+    # the selector: both ways, only what the viewer may see
+    seen = links.linked(viewer=AnonymousUser(), conversation=question(1))
+    expected = {b if a == "1" else a for a, b, _ in usable if "1" in (a, b)}
+    assert {c.import_key for c in seen} == {
+        f"se:bicycles-meta:{i}" for i in expected
+    }
+    assert question(144).pk in {c.pk for c in seen}
+
+
+@needs_dump
+def test_linked_obeys_access():
+    load()
+    load(community="hidden")
+    hidden = Community.objects.get(slug="hidden")
+    hidden.visibility = Visibility.PRIVATE
+    hidden.save()
+    secret = question(144, community="hidden")
+    ConversationLink.objects.create(source=question(1), target=secret)
+    anyone = AnonymousUser()
+    seen = {
+        c.pk for c in links.linked(viewer=anyone, conversation=question(1))
+    }
+    assert question(144).pk in seen and secret.pk not in seen
+    with pytest.raises(Http404):
+        links.linked(viewer=anyone, conversation=secret)
+
+
+@needs_dump
+def test_the_worker_processes_give_the_same_import():
+    pooled = load(community="pooled", workers=2)
+    load(community="alone", workers=0)
+    assert pooled.created["questions"] == 453
+    assert fingerprint("pooled") == fingerprint("alone")
+
+
+def test_a_malformed_link_names_the_file_and_line(tmp_path):
+    if not (SITE / "Posts.xml").exists():
+        pytest.skip(f"the Stack Exchange dump is not at {SITE}")
+
+    def drop_a_post(data):
+        return data.replace(b' PostId="50"', b"", 1)
+
+    site = site_copy(tmp_path, ("PostLinks.xml", drop_a_post))
+    with pytest.raises(
+        DumpError, match=r"^PostLinks\.xml:4: the PostId attribute"
+    ):
+        load(site)
+    assert nothing_written()

@@ -944,6 +944,17 @@ class StackExchangeImport:
         rows: list[tuple[Any, ...]] = []
         keys: list[str] = []
         duplicates: dict[int, int] = {}
+        # The same link twice (another row for the same pair) is one.
+        there = set(
+            importer.select_in(
+                ConversationLink,
+                ("source_id", "target_id", "kind"),
+                "1 = %s",
+                [1],
+                "source_id",
+                questions.values(),
+            )
+        )
         for where, a in todo:
             kind = LINK_KINDS.get(number(a, "LinkTypeId", where))
             source = questions.get(a["PostId"])
@@ -952,9 +963,10 @@ class StackExchangeImport:
                 # An answer, a deleted post or another site's question.
                 self.result.skip("links")
                 continue
-            if source == target:
+            if source == target or (source, target, kind) in there:
                 self.result.skip("links")
                 continue
+            there.add((source, target, kind))
             if kind == LinkKind.DUPLICATE:
                 duplicates[source] = target
             rows.append(
