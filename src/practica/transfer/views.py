@@ -47,7 +47,7 @@ def hand_over(request: HttpRequest, pk: int) -> HttpResponse:
     form = HandOverForm(pages.posted(request))
     if form.is_valid():
         try:
-            services.account_claim(
+            person = services.account_claim(
                 actor=me, account=person, email=form.cleaned_data["email"]
             )
         except ValidationError as exc:
@@ -183,7 +183,9 @@ def welcome(request: HttpRequest, uidb36: str, key: str) -> HttpResponse:
     form = SetPasswordForm(account, pages.posted(request))
     if form.is_valid():
         try:
-            services.account_take(
+            # The session is keyed by the new password's hash: sign in
+            # with the account as the service saved it.
+            account = services.account_take(
                 account=account, password=form.cleaned_data["new_password1"]
             )
         except ValidationError as exc:
