@@ -160,12 +160,22 @@ def _document(doc: Doc) -> tv.Document:
 def write(docs: dict[str, Doc | None], *, clear: bool = False) -> None:
     """Replace (or delete) documents by key, in one commit."""
     idx = index()
-    writer = idx.writer(heap_size=32_000_000, num_threads=1)
+    # An empty index (a first build) has nothing to replace: deleting
+    # each key first costs a fifth of the indexing.
+    replace = not clear and current()[0].num_docs > 0
+    # A rebuild's batches of thousands: two indexing threads (each with
+    # half the heap) share the tokenising.
+    large = len(docs) >= 2000
+    writer = idx.writer(
+        heap_size=64_000_000 if large else 32_000_000,
+        num_threads=2 if large else 1,
+    )
     try:
         if clear:
             writer.delete_all_documents()
         for key, doc in docs.items():
-            writer.delete_documents_by_term("key", key)
+            if replace:
+                writer.delete_documents_by_term("key", key)
             if doc is not None:
                 writer.add_document(_document(doc))
         writer.commit()
