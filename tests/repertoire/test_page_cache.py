@@ -192,7 +192,7 @@ def test_readers_share_the_page_but_not_their_marks(
     assert "Manage" not in theirs
     # Each reader's form gets their own token: the shared part has none.
     assert "csrfmiddlewaretoken" in theirs
-    shared = cached("artifact")
+    shared = cached("artifact-reader")
     assert shared
     assert not any("csrfmiddlewaretoken" in html for html in shared)
     assert not any("aria-pressed" in html for html in shared)

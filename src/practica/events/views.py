@@ -293,31 +293,26 @@ def community_calendar(request: Request, slug: str) -> HttpResponse:
             request, CALENDAR, _calendar_page(request, community, cal)
         )
     else:
-        # A visitor's whole page (the tabs and the feed box too) is the
-        # same for every visitor: cached by what the calendar's key names,
+        # A visitor's whole page, layout included, is the same for every
+        # visitor: one cache entry keyed by what the calendar's key names,
         # the community's version (its name) and the site's address (the
         # feed's).
-
         def build() -> tuple[str, int]:
             cal = _cached_calendar(request, community, span)
             context = _calendar_page(request, community, cal)
-            return render_to_string(f"{CALENDAR}#main", context, request), (
+            return render_to_string(CALENDAR, context, request), (
                 cache.MAX_AGE
             )
 
-        main = cache.fragment(
-            cache.key(
-                "calendar-page",
-                *_calendar_key(community, span, signed_in=False),
-                community.version,
-                request.scheme,
-                request.get_host(),
-                templates=[CALENDAR, "events/_slot.html"],
-            ),
-            build,
-        )
-        response = render(
-            request, CALENDAR, {"community": community, "main_html": main}
+        response = pages.visitor_page(
+            request,
+            "calendar-page",
+            *_calendar_key(community, span, signed_in=False),
+            community.version,
+            request.scheme,
+            request.get_host(),
+            templates=[CALENDAR, "events/_slot.html"],
+            build=build,
         )
     patch_vary_headers(response, ["HX-Request"])
     return response

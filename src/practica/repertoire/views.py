@@ -261,20 +261,15 @@ def _ttl(a: Artifact, now: Any) -> int:
     return max(1, ttl)
 
 
-def _reader_detail(
-    request: Request,
-    head: Artifact,
-    page: selectors.ArtifactPage | None = None,
-) -> HttpResponse:
-    """The page as every reader sees it (no management, verification or
-    owners' figures), from the cache: keyed by the artifact's version (any
-    write to it, its owners, files, marks or the artifacts it replaces
-    bumps it), its community's and its replacement's, and, for signed-out
-    visitors, the stamp of the stories citing it. A signed-in reader's
-    follow link, "this helped me" and stories box are filled in per
-    request."""
-    viewer = request.user
-    signed_in = viewer.is_authenticated
+def _reader_parts(
+    viewer: Any, head: Artifact, page: selectors.ArtifactPage | None
+) -> tuple[Any, ...]:
+    """What the readers' page shows, named by versions: the artifact's
+    (any write to it, its owners, files, marks or the artifacts it
+    replaces bumps it), its community's and its replacement's, and what
+    of the stories citing it (a visitor's: their stamp) and of the
+    artifacts it replaces (a signed-in reader's: those they may see)
+    this viewer sees."""
     replacement = head.replaced_by if head.replaced_by_id else None
     if replacement is not None and not access.can(viewer, "view", replacement):
         replacement = None
@@ -288,49 +283,80 @@ def _reader_detail(
     )
     if page is None:  # a signed-out visitor: the stories box is inside
         cited_at = getattr(head, "cited_at", None)
-        parts += (getattr(head, "cited_n", None), cache.stamp(cited_at))
-    else:  # what this reader may see of the artifacts it replaces
-        parts += (tuple(r.pk for r in page.replaces),)
+        return (*parts, getattr(head, "cited_n", None), cache.stamp(cited_at))
+    return (*parts, tuple(r.pk for r in page.replaces))
+
+
+READER_TEMPLATES = [
+    "repertoire/detail.html",
+    "repertoire/_badges.html",
+    "repertoire/_freshness.html",
+    "analytics/_stories_for.html",
+]
+
+
+def _visitor_detail(request: Request, head: Artifact) -> HttpResponse:
+    """The whole page as every signed-out visitor sees it, layout
+    included, from one cache entry (web.pages.visitor_page)."""
+    viewer = request.user
 
     def build() -> tuple[str, int]:
-        full = page or selectors.artifact_page(viewer=viewer, pk=head.pk)
-        # A visitor's stamp already says whether any story cites it.
-        none_cited = page is None and not getattr(head, "cited_n", None)
-        context = _detail_context(viewer, full, cited=not none_cited)
-        context["holes"] = signed_in
+        page = selectors.artifact_page(viewer=viewer, pk=head.pk)
+        # The stamp already says whether any story cites it.
+        context = _detail_context(
+            viewer, page, cited=bool(getattr(head, "cited_n", None))
+        )
+        html = render_to_string(DETAIL, context, request)
+        return html, _ttl(page.artifact, timezone.now())
+
+    return pages.visitor_page(
+        request,
+        "artifact",
+        *_reader_parts(viewer, head, None),
+        templates=READER_TEMPLATES,
+        build=build,
+    )
+
+
+def _reader_detail(
+    request: Request, page: selectors.ArtifactPage
+) -> HttpResponse:
+    """The page as every signed-in reader sees it (no management,
+    verification or owners' figures), from the cache (see
+    :func:`_reader_parts`); the reader's follow link, "this helped me"
+    and stories box are filled in per request."""
+    viewer = request.user
+    a = page.artifact
+
+    def build() -> tuple[str, int]:
+        context = _detail_context(viewer, page)
+        context["holes"] = True
         html = render_to_string(f"{DETAIL}#main", context, request)
-        return html, _ttl(full.artifact, timezone.now())
+        return html, _ttl(a, timezone.now())
 
     main = cache.fragment(
         cache.key(
-            "artifact",
-            *parts,
-            signed_in,
-            templates=[DETAIL],
+            "artifact-reader",
+            *_reader_parts(viewer, a, page),
+            templates=READER_TEMPLATES,
         ),
         build,
     )
-    if page is not None:
-        a = page.artifact
-        follow = render_to_string(
-            "notifications/_follow.html",
-            {"kind": "artifact", "pk": a.pk},
-            request,
-        )
-        helped = render_to_string(
-            f"{DETAIL}#helped", {"page": page, "a": a}, request
-        )
-        cited = render_to_string(
-            "analytics/_stories_for.html",
-            {"cited": _cited(viewer, a)},
-            request,
-        )
-        main = mark_safe(  # noqa: S308 (our templates, escaped there)
-            main.replace(FOLLOW_HOLE, follow, 1)
-            .replace(HELPED_HOLE, helped, 1)
-            .replace(CITED_HOLE, cited, 1)
-        )
-    return render(request, DETAIL, {"a": head, "main_html": main})
+    follow = render_to_string(
+        "notifications/_follow.html", {"kind": "artifact", "pk": a.pk}, request
+    )
+    helped = render_to_string(
+        f"{DETAIL}#helped", {"page": page, "a": a}, request
+    )
+    cited = render_to_string(
+        "analytics/_stories_for.html", {"cited": _cited(viewer, a)}, request
+    )
+    main = mark_safe(  # noqa: S308 (our templates, escaped there)
+        main.replace(FOLLOW_HOLE, follow, 1)
+        .replace(HELPED_HOLE, helped, 1)
+        .replace(CITED_HOLE, cited, 1)
+    )
+    return render(request, DETAIL, {"a": a, "main_html": main})
 
 
 @refusals
@@ -341,7 +367,7 @@ def detail(request: Request, pk: int) -> HttpResponse:
         # A signed-out visitor is a reader: one query on a cache hit.
         head = selectors.artifact_head(viewer=viewer, pk=pk)
         cache.count(head)
-        return _reader_detail(request, head)
+        return _visitor_detail(request, head)
     page = selectors.artifact_page(viewer=viewer, pk=pk)
     # Counted without a write (practica.core.cache); the owners' figure
     # (views before this one) includes those not yet written.
@@ -349,7 +375,7 @@ def detail(request: Request, pk: int) -> HttpResponse:
         page.artifact.view_count += cache.pending(page.artifact)
     cache.count(page.artifact)
     if _reader(page):
-        return _reader_detail(request, page.artifact, page)
+        return _reader_detail(request, page)
     return _detail(request, page)
 
 
