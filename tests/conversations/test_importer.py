@@ -315,3 +315,27 @@ def test_the_command_says_what_is_wrong(tmp_path):
         call_command(
             "import_corpus", str(tmp_path), community="x", verbosity=0
         )
+
+
+def test_the_worker_processes_give_the_same_import(corpus):
+    def pages(slug):
+        return sorted(
+            Conversation.objects.filter(community__slug=slug).values_list(
+                "import_key", "title", "body_html", "reply_count", "tag_names"
+            )
+        ) + sorted(
+            Reply.objects.filter(
+                conversation__community__slug=slug
+            ).values_list(
+                "conversation__import_key", "body_html", "created_at"
+            )
+        )
+
+    pooled = importer.import_corpus(
+        corpus, community="pooled", workers=2, index=False
+    )
+    alone = importer.import_corpus(
+        corpus, community="alone", workers=0, index=False
+    )
+    assert pooled.conversations_created == alone.conversations_created == 30
+    assert pages("pooled") == pages("alone")

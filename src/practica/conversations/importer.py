@@ -63,8 +63,13 @@ from practica.conversations.models import (
 )
 from practica.core import text
 from practica.core.models import Activity
+from practica.transfer import markup
+from practica.transfer.pool import Bodies, default_workers
 
 BATCH = 500
+# A corpus whose posts.jsonl has this many bytes (about 2,000 posts) has
+# its bodies rendered in worker processes.
+POOL_FROM = 1 << 20
 # Values per lookup query (SQLite before 3.32 takes 999 parameters).
 LOOKUP = 900
 MAX_TITLE = 200
@@ -483,7 +488,7 @@ def _import_users(
         )
         fresh = [u for _, u in pending if u.email not in known]
         with transaction.atomic():
-            User.objects.bulk_create(fresh, batch_size=batch_size)
+            fast_insert(fresh)
             for u in fresh:
                 known[u.email] = u.pk
             ids = {cid: known[u.email] for cid, u in pending}
@@ -506,7 +511,7 @@ def _import_users(
                 for pk in dict.fromkeys(ids.values())
                 if pk not in member
             ]
-            Membership.objects.bulk_create(rows, batch_size=batch_size)
+            fast_insert(rows)
         people.update(ids)
         result.users_created += len(fresh)
         result.users_existing += len(pending) - len(fresh)
@@ -658,7 +663,9 @@ class _Writer:
             found.append((self.tags[slug], name))
         return found
 
-    def write(self, batch: dict[int, _Thread]) -> None:
+    def new(self, batch: dict[int, _Thread]) -> list[_Thread]:
+        """The threads of ``batch`` not imported yet (the others are
+        counted as skipped)."""
         keys = [t.key for t in batch.values()]
         existing = set(
             Conversation.objects.filter(
@@ -670,12 +677,29 @@ class _Writer:
         self.result.replies_skipped += sum(
             len(t.posts) for t in batch.values() if t.key in existing
         )
-        if not todo:
-            return
-        with transaction.atomic():
-            self._write(todo)
+        return todo
 
-    def _write(self, todo: list[_Thread]) -> None:
+    @staticmethod
+    def bodies(todo: list[_Thread]) -> list[str]:
+        """Each thread's body then its posts', cleaned (refusing an
+        empty or overlong one, naming the line): what is rendered."""
+        out: list[str] = []
+        for t in todo:
+            where = f"threads.jsonl:{t.number}"
+            out.append(_body(_get(t.row, "body", str, where), where))
+            for number, post in t.posts:
+                pwhere = f"posts.jsonl:{number}"
+                out.append(_body(_get(post, "body", str, pwhere), pwhere))
+        return out
+
+    def write(self, todo: list[_Thread], html: list[str]) -> None:
+        """Write the threads with their bodies rendered (``html``, in the
+        order of :meth:`bodies`)."""
+        if todo:
+            with transaction.atomic():
+                self._write(todo, iter(html))
+
+    def _write(self, todo: list[_Thread], html: Iterator[str]) -> None:
         conversations: list[Conversation] = []
         tag_links: list[list[int]] = []
         answers: list[list[Reply]] = []
@@ -688,6 +712,7 @@ class _Writer:
             if not isinstance(tags, list):
                 raise CorpusError(f"{where}: 'tags' is not a list.")
             tagged = self._tag_ids(tags, where)
+            body_html = next(html)
             replies = []
             for number, post in t.posts:
                 pwhere = f"posts.jsonl:{number}"
@@ -698,7 +723,7 @@ class _Writer:
                     Reply(
                         author_id=author,
                         body=pbody,
-                        body_html=text.render_markdown(pbody),
+                        body_html=next(html),
                         from_practice=True,  # members, above newcomer
                         digest=digest(author, pbody),
                         created_at=when,
@@ -713,7 +738,7 @@ class _Writer:
                     author_id=self._person(row, where),
                     title=_title(_get(row, "title", str, where), where),
                     body=body,
-                    body_html=text.render_markdown(body),
+                    body_html=body_html,
                     tag_names=[name for _, name in tagged],
                     reply_count=len(replies),
                     last_activity_at=last,
@@ -724,21 +749,23 @@ class _Writer:
             )
             tag_links.append([pk for pk, _ in tagged])
             answers.append(replies)
-        Conversation.objects.bulk_create(conversations)
-        through = Conversation.tags.through
-        through.objects.bulk_create(
-            [
-                through(conversation_id=c.pk, tag_id=tag)
-                for c, tags in zip(conversations, tag_links, strict=True)
-                for tag in tags
-            ]
+        fast_insert(conversations)
+        tag_rows = [
+            (c.pk, tag)
+            for c, tags in zip(conversations, tag_links, strict=True)
+            for tag in tags
+        ]
+        insert_rows(
+            Conversation.tags.through,
+            ("conversation_id", "tag_id"),
+            tag_rows,
         )
         flat: list[Reply] = []
         for c, replies in zip(conversations, answers, strict=True):
             for r in replies:
                 r.conversation = c
             flat.extend(replies)
-        Reply.objects.bulk_create(flat)
+        fast_insert(flat)
         revisions = [
             Revision(
                 conversation=c,
@@ -763,10 +790,10 @@ class _Writer:
             )
             for r in flat
         ]
-        Revision.objects.bulk_create(revisions)
+        fast_insert(revisions)
         # One entry per question: the record says what happened (and
         # when), and the search indexer reads it like any other.
-        Activity.objects.bulk_create(
+        fast_insert(
             [
                 Activity(
                     actor_id=c.author_id,
@@ -794,34 +821,41 @@ def _import_threads(
     result: ImportResult,
     batch_size: int,
     progress: Progress,
+    pool: Bodies,
 ) -> None:
     writer = _Writer(community, people, result)
     posts = _Posts(directory / "posts.jsonl")
-    batch: dict[int, _Thread] = {}
-    highest = 0
 
-    def flush() -> None:
-        if not batch:
-            return
-        posts.take(batch, highest)
-        writer.write(batch)
-        progress("threads", len(batch))
-        batch.clear()
+    def batches() -> Iterator[tuple[int, list[_Thread]]]:
+        """(threads read, the new ones with their posts) per batch."""
+        batch: dict[int, _Thread] = {}
+        highest = 0
+        for number, row in _lines(directory / "threads.jsonl"):
+            where = f"threads.jsonl:{number}"
+            tid = _get(row, "id", int, where)
+            if tid <= highest:
+                # Posts are matched to threads as both files stream by.
+                raise CorpusError(
+                    f"{where}: thread ids must rise through the file; "
+                    f"{tid} comes after {highest}."
+                )
+            highest = tid
+            batch[tid] = _Thread(key=str(tid), number=number, row=row)
+            if len(batch) >= batch_size:
+                posts.take(batch, highest)
+                yield len(batch), writer.new(batch)
+                batch = {}
+        if batch:
+            posts.take(batch, highest)
+            yield len(batch), writer.new(batch)
 
-    for number, row in _lines(directory / "threads.jsonl"):
-        where = f"threads.jsonl:{number}"
-        tid = _get(row, "id", int, where)
-        if tid <= highest:
-            # Posts are matched to threads as both files stream by.
-            raise CorpusError(
-                f"{where}: thread ids must rise through the file; "
-                f"{tid} comes after {highest}."
-            )
-        highest = tid
-        batch[tid] = _Thread(key=str(tid), number=number, row=row)
-        if len(batch) >= batch_size:
-            flush()
-    flush()
+    # Bodies are rendered in the pool's workers while the batches before
+    # them are written.
+    for (read, todo), html in pool.pipeline(
+        markup.render_many, batches(), lambda item: writer.bodies(item[1])
+    ):
+        writer.write(todo, html)
+        progress("threads", read)
     posts.rest()
     if posts.orphans:
         result.notes.append(
@@ -869,9 +903,12 @@ def import_corpus(
     batch_size: int = BATCH,
     index: bool = True,
     progress: Progress | None = None,
+    workers: int | None = None,
 ) -> ImportResult:
     """Import the corpus in ``directory`` into the community ``community``
     (a slug; created public and open when missing). Safe to run again.
+    ``workers`` processes render the bodies (default: two unless the
+    corpus is small).
 
     Refuses a missing file, a malformed line, an author who is not in
     users.jsonl and posts out of their threads' order, naming the file and
@@ -883,11 +920,19 @@ def import_corpus(
         raise CorpusError(f"{directory} is not a directory.")
     step = progress or (lambda _phase, _n: None)
     started = time.perf_counter()
-    with dates_as_given(Membership, Conversation, Reply, Revision, Activity):
+    if workers is None:
+        workers = default_workers(directory / "posts.jsonl", POOL_FROM)
+    with (
+        bulk_load(),
+        dates_as_given(Membership, Conversation, Reply, Revision, Activity),
+        Bodies(workers) as pool,
+    ):
         target, created = ensure_community(community, name, tagline)
         result = ImportResult(community=target, community_created=created)
         people = _import_users(directory, target, result, batch_size, step)
-        _import_threads(directory, target, people, result, batch_size, step)
+        _import_threads(
+            directory, target, people, result, batch_size, step, pool
+        )
     if result.rows:
         recount(target)
     if index and (result.rows or _index_missing()):

@@ -130,3 +130,9 @@ def convert_comments(
         ]
         out.append((body, render_short(body)) if body else ("", ""))
     return out
+
+
+def render_many(sources: list[str]) -> list[str]:
+    """``render_markdown`` of each source: the corpus importer's
+    per-post work, run in a worker process."""
+    return [text.render_markdown(source) for source in sources]

@@ -28,15 +28,15 @@ AHEAD = 4
 POOL_FROM = 8 << 20
 
 
-def default_workers(posts: Path) -> int:
-    """Worker processes for a dump whose Posts.xml is ``posts``: two
-    (the main process writes meanwhile) for a large one, none for a
-    small one."""
+def default_workers(posts: Path, threshold: int = POOL_FROM) -> int:
+    """Worker processes for a dump whose posts are in ``posts``: two
+    (the main process writes meanwhile) for one of ``threshold`` bytes
+    or more, none for a smaller one."""
     try:
         size = posts.stat().st_size
     except OSError:
         return 0
-    if size < POOL_FROM:
+    if size < threshold:
         return 0
     return min(2, os.cpu_count() or 1)
 

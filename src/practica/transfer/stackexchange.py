@@ -333,6 +333,8 @@ class StackExchangeImport:
             Tag.objects.filter(community=community).values_list("slug", "pk")
         )
         self.excerpts: dict[int, str] = {}  # excerpt post id → tag slug
+        # a tag as the dump writes it → (name, slug), made once each
+        self.tag_names: dict[str, tuple[str, str]] = {}
         self.conversation_type = ContentType.objects.get_for_model(
             Conversation
         )
@@ -482,8 +484,11 @@ class StackExchangeImport:
     def _tag_ids(self, names: list[str]) -> list[tuple[int, str]]:
         found, missing = [], []
         for raw in names:
-            name = _line(raw, 40)
-            slug = slugify(name)[:40]
+            known = self.tag_names.get(raw)
+            if known is None:
+                name = _line(raw, 40)
+                known = self.tag_names[raw] = (name, slugify(name)[:40])
+            name, slug = known
             if slug and slug not in self.tags:
                 self.tags[slug] = 0
                 missing.append(

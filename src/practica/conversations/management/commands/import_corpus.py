@@ -55,6 +55,13 @@ class Command(BaseCommand):
             help="Threads per transaction (default %(default)s).",
         )
         parser.add_argument(
+            "--workers",
+            type=int,
+            default=None,
+            help="Processes that render the bodies while this one writes "
+            "(0: none); default: 2 unless posts.jsonl is under 1 MB.",
+        )
+        parser.add_argument(
             "--no-index",
             action="store_true",
             help="Leave the search index to the indexer (it reads the "
@@ -65,6 +72,8 @@ class Command(BaseCommand):
         directory = Path(options["directory"])
         if options["batch"] < 1:
             raise CommandError("--batch must be at least 1.")
+        if (options["workers"] or 0) < 0:
+            raise CommandError("--workers must be 0 or more.")
         # Django's OutputWrapper ends every write with a newline; rich writes
         # fragments, so it gets the stream underneath.
         out: Any = self.stdout
@@ -97,6 +106,7 @@ class Command(BaseCommand):
                     batch_size=options["batch"],
                     index=not options["no_index"],
                     progress=progress,
+                    workers=options["workers"],
                 )
             except importer.CorpusError as exc:
                 raise CommandError(str(exc)) from exc
