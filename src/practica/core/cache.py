@@ -14,6 +14,12 @@ how long an entry lives: :func:`fresh_for` returns the seconds until the
 oldest such text would read differently, capped at :data:`MAX_AGE`, which
 also bounds how long a renamed person's old name can show.
 
+A signed-out visitor's hot pages are cached whole, layout included
+(``practica.web.pages.visitor_page``), and what tells whether they are
+current is read with queries compiled once per process
+(``practica.core.sql``): a hit renders no template and builds no
+queryset.
+
 **Counters.** A page view must not write to the database (on SQLite a
 write takes the one write lock). :func:`count` buffers ``+1`` per row:
 with Redis in a hash that the worker's periodic task drains
