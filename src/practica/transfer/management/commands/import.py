@@ -243,6 +243,10 @@ def report(console: Console, r: Result) -> None:
     posts = r.created.get("questions", 0) + r.created.get("answers", 0)
     if r.posts_seconds and posts:
         line += f"; posts at {posts / r.posts_seconds:,.0f}/s"
+        if r.posts_cpu:
+            line += (
+                f" ({posts / r.posts_cpu:,.0f} per CPU-second of this process)"
+            )
     if r.indexed:
         line += (
             f"; search index: {r.indexed:,} documents in "
