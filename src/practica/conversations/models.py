@@ -136,9 +136,24 @@ class Conversation(TimeStamped):
             models.Index(
                 fields=["community", "-score", "-id"], name="conv_votes"
             ),
+            # With "-id" last, the unanswered list walks this index in
+            # its sort order (without, SQLite walked conv_newest over the
+            # whole community).
             models.Index(
-                fields=["community", "kind", "reply_count", "-created_at"],
+                fields=[
+                    "community",
+                    "kind",
+                    "reply_count",
+                    "-created_at",
+                    "-id",
+                ],
                 name="conv_unanswered",
+            ),
+            # The lists across communities.
+            models.Index(fields=["-score", "-id"], name="conv_votes_all"),
+            models.Index(
+                fields=["kind", "reply_count", "-created_at", "-id"],
+                name="conv_unanswered_all",
             ),
         ]
 
