@@ -287,17 +287,21 @@ def test_snippets_escape_what_people_typed(client, site):
 def test_results_are_cached_until_the_index_changes(client, site, monkeypatch):
     from practica.search import engine
 
-    first = html(client.get(URL, {"q": "terraform"}))
-    assert count(first) == 2
-    # The same address again is served without asking the engine ...
     calls = []
     original = engine.search
     monkeypatch.setattr(
         engine, "search", lambda **kw: calls.append(kw) or original(**kw)
     )
+    first = html(client.get(URL, {"q": "terraform"}))
+    assert count(first) == 2
+    # Asked for twice, the address is kept, and then served without
+    # asking the engine ...
     assert html(client.get(URL, {"q": "terraform"})) == first
+    assert len(calls) == 2
+    assert html(client.get(URL, {"q": "terraform"})) == first
+    assert len(calls) == 2
     assert html(client.get(URL, {"q": "terraform"}, **HX))  # its own entry
-    assert len(calls) == 1
+    assert len(calls) == 3
     # ... until something new is indexed: the index's commit is in the key.
     ask(site["asker"], site["public"], title="Terraform import blocks")
     page = html(client.get(URL, {"q": "terraform"}))
@@ -306,18 +310,22 @@ def test_results_are_cached_until_the_index_changes(client, site, monkeypatch):
 
 
 def test_cached_results_are_never_shared_across_scopes(client, site):
+    def twice() -> str:  # the second time from the cache
+        html(client.get(URL, {"q": "terraform"}))
+        return html(client.get(URL, {"q": "terraform"}))
+
     # Anonymous first: the entry holds the public community only.
-    assert "Vault Keepers" not in html(client.get(URL, {"q": "terraform"}))
+    assert "Vault Keepers" not in twice()
     client.force_login(site["insider"])
-    page = html(client.get(URL, {"q": "terraform"}))
+    page = twice()
     assert "Terraform secrets in the private vault plan" in titles(page)
     # and the insider's entry never reaches an outsider
     client.force_login(site["outsider"])
-    page = html(client.get(URL, {"q": "terraform"}))
+    page = twice()
     assert "Terraform secrets in the private vault plan" not in titles(page)
     assert count(page) == 3
     client.logout()
-    assert count(html(client.get(URL, {"q": "terraform"}))) == 2
+    assert count(twice()) == 2
 
 
 def test_a_row_shows_its_kind_place_count_date_and_tags(client, site):
@@ -343,3 +351,21 @@ def test_a_row_shows_its_kind_place_count_date_and_tags(client, site):
         '<a class="chip" href="/search/?q=tag%3Aterraform">terraform</a>'
         in row_html
     )
+
+
+def test_more_rows_skip_the_facets_they_do_not_show(client, site, monkeypatch):
+    from practica.search import engine
+
+    monkeypatch.setattr(selectors, "PAGE_SIZE", 1)
+    asked = []
+    original = engine.search
+    monkeypatch.setattr(
+        engine,
+        "search",
+        lambda **kw: asked.append(kw["facets"]) or original(**kw),
+    )
+    html(client.get(URL, {"q": "terraform"}))
+    more = html(client.get(URL, {"q": "terraform", "offset": 1}, **HX))
+    assert asked == [True, False]
+    assert len(titles(more)) == 1
+    assert "More results" not in more  # the total is still right

@@ -125,9 +125,12 @@ def search(
     offset: int = 0,
     limit: int = 20,
     within: Scope | None = None,
+    facets: bool = True,
 ) -> Page:
     """Everything matching ``text`` that the viewer may see, a page at a
-    time, with facet counts. Never raises on what a person typed.
+    time, with facet counts (unless ``facets`` is false: a page of more
+    rows shows none, and only counting is cheaper). Never raises on what
+    a person typed.
 
     ``within`` is the viewer's :func:`scope` when the caller has it
     already, and has caught up (:func:`generation`)."""
@@ -147,6 +150,7 @@ def search(
         sort="newest" if sort == "newest" else "relevance",
         offset=offset,
         limit=limit,
+        facets=facets,
     )
     # The hits' communities and the facet's, for their names and slugs;
     # the facet counted only communities the viewer may see.

@@ -289,6 +289,7 @@ def results(
     offset: int = 0,
     limit: int = PAGE_SIZE,
     within: backends.Scope | None = None,
+    facets: bool = True,
 ) -> Results:
     """A page of search results the viewer may see, with facets whose
     counts cover only what the viewer may see. Never raises on what a
@@ -310,6 +311,7 @@ def results(
         offset=offset,
         limit=limit,
         within=within,
+        facets=facets,
     )
     return Results(
         text=text,

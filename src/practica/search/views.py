@@ -11,7 +11,8 @@ The results (and the status line) are cached by the index's commit
 communities they may see, so two viewers share an entry only if they
 would find exactly the same things), whether they are signed in, and
 the address: a popular search, or the same one paged back and forth,
-is rendered once per commit of the index.
+is rendered once per commit of the index. Only addresses asked for
+twice are kept, so typing as you go does not fill the cache.
 """
 
 from typing import Any
@@ -33,6 +34,7 @@ from practica.web import pages
 Request = pages.HtmxRequest
 PAGE = "search/page.html"
 TEMPLATES = (PAGE,)
+SEEN = 1  # cached for an address asked for once (see search())
 
 
 def _offset(raw: str | None) -> int:
@@ -54,6 +56,7 @@ def _results(
         offset=_offset(request.GET.get("offset")),
         limit=selectors.PAGE_SIZE,
         within=within,
+        facets=part != "rows",  # more rows: no facets shown
     )
     context = {
         "found": found,
@@ -94,10 +97,15 @@ def search(request: Request) -> HttpResponse:
             search_hits.VERSION,
             templates=TEMPLATES,
         )
-        parts = cache.get(key)
-        if parts is None:
+        found = cache.get(key)
+        if isinstance(found, dict):
+            parts = found
+        else:
+            # The first time an address is asked for, only a mark is
+            # kept: typing as you go asks for a new address every few
+            # letters, and a page of results is ~30 kB.
             parts = _results(request, within, part, fragment)
-            cache.set(key, parts, fragments.MAX_AGE)
+            cache.set(key, parts if found else SEEN, fragments.MAX_AGE)
     body = mark_safe(parts["body"])  # noqa: S308 (rendered by our templates)
     if fragment:
         response = HttpResponse(body)
