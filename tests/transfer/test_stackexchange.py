@@ -10,10 +10,11 @@ import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.core.management import CommandError, call_command
 from django.http import Http404
+from django.utils.html import escape
 
 from practica.accounts.models import User
 from practica.communities.models import Community, Membership, Visibility
-from practica.conversations import importer
+from practica.conversations import importer, selectors
 from practica.conversations.models import (
     Comment,
     Conversation,
@@ -24,7 +25,7 @@ from practica.conversations.models import (
 )
 from practica.core import text
 from practica.search import backends
-from practica.transfer import links, markup, stackexchange
+from practica.transfer import markup, stackexchange
 from practica.transfer.dumps import DumpError
 from practica.transfer.models import ImportKey
 
@@ -486,12 +487,25 @@ def test_post_links_become_duplicates_and_links():
     assert question(1).duplicate_of_id == question(144).pk
     assert question(1).state == "closed"
     # the selector: both ways, only what the viewer may see
-    seen = links.linked(viewer=AnonymousUser(), conversation=question(1))
+    seen = selectors.linked(viewer=AnonymousUser(), conversation=question(1))
     expected = {b if a == "1" else a for a, b, _ in usable if "1" in (a, b)}
     assert {c.import_key for c in seen} == {
         f"se:bicycles-meta:{i}" for i in expected
     }
     assert question(144).pk in {c.pk for c in seen}
+
+
+@needs_dump
+def test_question_page_shows_duplicate_and_linked(client):
+    load()
+    original = question(144)
+    page = client.get(f"/q/{question(1).pk}/").content.decode()
+    assert "<strong>Duplicate of</strong>" in page
+    assert f'href="/q/{original.pk}/">{escape(original.title)}</a>' in page
+    assert 'id="linked-h">Linked</h2>' in page
+    # ... and the original lists it back, from the same cached page
+    page = client.get(f"/q/{original.pk}/").content.decode()
+    assert f'href="/q/{question(1).pk}/"' in page
 
 
 @needs_dump
@@ -505,11 +519,11 @@ def test_linked_obeys_access():
     ConversationLink.objects.create(source=question(1), target=secret)
     anyone = AnonymousUser()
     seen = {
-        c.pk for c in links.linked(viewer=anyone, conversation=question(1))
+        c.pk for c in selectors.linked(viewer=anyone, conversation=question(1))
     }
     assert question(144).pk in seen and secret.pk not in seen
     with pytest.raises(Http404):
-        links.linked(viewer=anyone, conversation=secret)
+        selectors.linked(viewer=anyone, conversation=secret)
 
 
 @needs_dump

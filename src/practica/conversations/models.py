@@ -349,7 +349,7 @@ class LinkKind(models.TextChoices):
 class ConversationLink(models.Model):
     """One conversation points to another: a link (Stack Exchange's
     "Linked" questions) or the original it duplicates. Written by the
-    importers; read both ways by ``transfer.selectors.linked``."""
+    importers; read both ways by ``conversations.selectors.linked``."""
 
     source = models.ForeignKey(
         Conversation, on_delete=models.CASCADE, related_name="links_out"

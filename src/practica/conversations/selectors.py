@@ -35,6 +35,7 @@ from practica.conversations.models import (
     AskRequest,
     Comment,
     Conversation,
+    ConversationLink,
     Flag,
     FlagState,
     Kind,
@@ -369,7 +370,37 @@ class ConversationPage:
     may_edit: bool
     may_accept: bool
     duplicate_of: Conversation | None = None
+    linked: list[Conversation] = field(default_factory=list)
     extra: dict[str, Any] = field(default_factory=dict)
+
+
+LINKED_MAX = 20
+
+
+def linked_to(c: Conversation) -> list[Conversation]:
+    """The conversations linked with ``c`` either way, in its own
+    community (imports link within one site; so whoever may read ``c``
+    may read them, and a cached page holds nothing more private than
+    itself): the highest scored first, at most LINKED_MAX. One query."""
+    links = ConversationLink.objects
+    return list(
+        Conversation.objects.filter(community_id=c.community_id)
+        .filter(
+            Q(pk__in=links.filter(source=c).values("target"))
+            | Q(pk__in=links.filter(target=c).values("source"))
+        )
+        .exclude(pk=c.pk)
+        .only("id", "title", "state", "reply_count", "accepted_reply_id")
+        .order_by("-score", "-id")[:LINKED_MAX]
+    )
+
+
+def linked(*, viewer: Any, conversation: Conversation) -> list[Conversation]:
+    """What the question page lists as "Linked" (Stack Exchange's linked
+    questions and duplicates, both ways). Refuses (404) a conversation the
+    viewer may not see."""
+    c = conversation_get(viewer=viewer, pk=conversation.pk)
+    return linked_to(c)
 
 
 def conversation_page(*, viewer: Any, pk: int) -> ConversationPage:

@@ -499,6 +499,7 @@ def _detail(
             asked = selectors.asked_people(viewer=viewer, conversation=c)
     if answer_form is None and page.may_participate and c.is_open:
         answer_form = AnswerForm()
+    page.linked = selectors.linked_to(c)
     practised = True
     if answer_form is not None:
         practised = services.from_practice(author=_me(request), conversation=c)
@@ -546,6 +547,7 @@ def _reader_detail(
     def context() -> tuple[dict[str, Any], int]:
         full = page or selectors.conversation_page(viewer=viewer, pk=c.pk)
         whole = full.conversation
+        full.linked = selectors.linked_to(whole)
         note = selectors.moderation_note(viewer=viewer, conversation=whole)
         ttl = cache.fresh_for(
             whole.created_at,

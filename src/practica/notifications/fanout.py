@@ -162,6 +162,7 @@ VERBS: dict[str, Verb] = {
     "artifact.reverted": Verb("{actor} brought back an earlier revision"),
     "artifact.verified": Verb("{actor} verified it", follow=("owners",)),
     "artifact.obsoleted": Verb("{actor} marked it obsolete"),
+    "artifact.restored": Verb("{actor} restored it (no longer obsolete)"),
     "artifact.owners_changed": Verb(
         "{actor} changed the owners", to_thread=False, follow=("owners",)
     ),

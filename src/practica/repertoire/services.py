@@ -577,9 +577,3 @@ def artifact_helped(
         _record(user, "artifact.helped", artifact)
     return artifact
 
-
-def artifact_viewed(*, artifact: Artifact) -> None:
-    """Count a view (no version bump)."""
-    Artifact.objects.filter(pk=artifact.pk).update(
-        view_count=F("view_count") + 1
-    )

@@ -664,6 +664,7 @@ register("conversations.worked", community="reply__conversation__community")
 register("conversations.revision", community="conversation__community")
 register("conversations.askrequest", community="conversation__community")
 register("conversations.flag", community="conversation__community")
+register("conversations.conversationlink", community="source__community")
 register("repertoire.artifact", community="community")
 register("repertoire.artifactrevision", community="artifact__community")
 register(
