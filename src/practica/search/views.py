@@ -19,7 +19,6 @@ from typing import Any
 
 from django.core.cache import cache
 from django.http import HttpResponse
-from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.utils.cache import patch_vary_headers
 from django.utils.safestring import mark_safe
@@ -73,6 +72,22 @@ def _results(
     return parts
 
 
+def _page(request: Request, parts: dict[str, Any]) -> str:
+    """The whole page around the rendered results."""
+    return render_to_string(
+        PAGE,
+        {
+            "q": parts["q"],
+            "sort": parts["sort"],
+            "results_html": mark_safe(parts["body"]),  # noqa: S308
+            "status_html": mark_safe(parts["status"]),  # noqa: S308
+            "max_length": MAX_LENGTH,
+            "sorts": [("relevance", "Best match"), ("newest", "Newest")],
+        },
+        request,
+    )
+
+
 @require_GET
 def search(request: Request) -> HttpResponse:
     fragment = bool(request.htmx) and not (
@@ -82,6 +97,14 @@ def search(request: Request) -> HttpResponse:
     part = "rows" if fragment and offset else "results"
     within = backends.scope(request.user)
     generation = backends.generation()
+    # A signed-out visitor's whole page, layout included, is kept with
+    # the results (as web.pages.visitor_page keeps other pages): the
+    # layout's templates and static files are then in the key too.
+    whole = (
+        not fragment
+        and not request.user.is_authenticated
+        and not pages.has_messages(request)
+    )
     if generation is None:
         parts = _results(request, within, part, fragment)
     else:
@@ -93,9 +116,11 @@ def search(request: Request) -> HttpResponse:
             request.get_full_path(),
             part,
             fragment,
+            whole,
+            pages.static_digest() if whole else "",
             selectors.PAGE_SIZE,
             search_hits.VERSION,
-            templates=TEMPLATES,
+            templates=[*TEMPLATES, pages.SHELL] if whole else TEMPLATES,
         )
         found = cache.get(key)
         if isinstance(found, dict):
@@ -105,22 +130,13 @@ def search(request: Request) -> HttpResponse:
             # kept: typing as you go asks for a new address every few
             # letters, and a page of results is ~30 kB.
             parts = _results(request, within, part, fragment)
+            if whole:
+                parts["page"] = _page(request, parts)
             cache.set(key, parts if found else SEEN, fragments.MAX_AGE)
-    body = mark_safe(parts["body"])  # noqa: S308 (rendered by our templates)
     if fragment:
-        response = HttpResponse(body)
+        html = parts["body"]
     else:
-        response = render(
-            request,
-            PAGE,
-            {
-                "q": parts["q"],
-                "sort": parts["sort"],
-                "results_html": body,
-                "status_html": mark_safe(parts["status"]),  # noqa: S308
-                "max_length": MAX_LENGTH,
-                "sorts": [("relevance", "Best match"), ("newest", "Newest")],
-            },
-        )
+        html = parts.get("page") or _page(request, parts)
+    response = HttpResponse(html)
     patch_vary_headers(response, ["HX-Request"])
     return response
