@@ -576,4 +576,3 @@ def artifact_helped(
     if helped:
         _record(user, "artifact.helped", artifact)
     return artifact
-
