@@ -93,9 +93,7 @@ def scale(source: Path, out: Path, copies: int) -> dict[str, int]:
                         continue
                     row = _ID.sub(shift, row)
                     if k and name == "PostHistory.xml":
-                        row = _GUID.sub(
-                            lambda m, k=k: f'RevisionGUID="{k:08x}', row
-                        )
+                        row = _GUID.sub(f'RevisionGUID="{k:08x}', row)
                     f.write(row + "\n")
                     n += 1
             f.write("\n".join(tail) + "\n")
