@@ -50,6 +50,9 @@ class Hit:
 
 @dataclass
 class Page:
+    """A page of hits; ``communities`` are the hits' and the facets'
+    (only their id, slug and name are filled in)."""
+
     parsed: Parsed
     hits: list[engine.Hit]
     total: int
@@ -72,6 +75,8 @@ class Scope:
 
     ids: list[int]
     slugs: dict[str, int]
+    # Each community's slug and name, by id (what a page shows of them).
+    names: dict[int, tuple[str, str]] = field(default_factory=dict)
 
     @property
     def name(self) -> str:
@@ -85,11 +90,15 @@ def scope(viewer: Any, community: Any = None) -> Scope:
     visible = access.visible_communities(viewer)
     if community is not None:
         visible = visible.filter(pk=community.pk)
-    rows = dict(visible.values_list("slug", "pk"))
-    ids = list(rows.values())
+    rows = list(visible.values_list("pk", "slug", "name"))
+    ids = [pk for pk, _, _ in rows]
     if community is None and getattr(viewer, "is_authenticated", False):
         ids.append(ORGANISATION)
-    return Scope(ids=ids, slugs=rows)
+    return Scope(
+        ids=ids,
+        slugs={slug: pk for pk, slug, _ in rows},
+        names={pk: (slug, name) for pk, slug, name in rows},
+    )
 
 
 def _scope(viewer: Any, community: Any = None) -> tuple[list[int], dict]:
@@ -157,7 +166,14 @@ def search(
     shown = {h.community_id for h in result.hits} | {
         int(key) for key in result.facets.get("community", {})
     }
-    names = Community.objects.in_bulk(shown - {ORGANISATION})
+    # Their slugs and names came with the scope: no query for them.
+    names = {
+        pk: Community(
+            pk=pk, slug=within.names[pk][0], name=within.names[pk][1]
+        )
+        for pk in shown
+        if pk in within.names
+    }
     more = offset + limit < min(result.total, MAX_OFFSET + limit)
     return Page(
         parsed=parsed,
