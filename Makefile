@@ -18,7 +18,7 @@ PYTHON ?= $(shell for c in python3.14 python3.13 python3.12 python3 \
 	done)
 
 .PHONY: help install demo serve test test-fast lint fmt migrations-check \
-	openapi bench clean
+	openapi bench clean chromium
 
 help:
 	@echo "make demo   install, migrate, load demo data, serve on $(HOST):$(PORT)"
@@ -72,8 +72,15 @@ openapi: install
 	$(BIN)/practica export_openapi docs/openapi.json
 
 # The whole suite: static checks first, then the tests (browser ones too).
-test: lint migrations-check
+# Browser tests drive Debian's Chromium (PRACTICA_CHROMIUM elsewhere).
+test: lint migrations-check chromium
 	$(BIN)/pytest -n 2 --dist loadfile $(PYTEST_ARGS)
+
+chromium:
+	@[ -n "$$PRACTICA_CHROMIUM" ] || [ -x /usr/bin/chromium ] \
+	  || DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium \
+	  || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive \
+	       apt-get install -y -qq chromium; }
 
 test-fast: install
 	$(BIN)/pytest -x -m "not browser" $(PYTEST_ARGS)
