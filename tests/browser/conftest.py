@@ -11,10 +11,14 @@ wrote.
 import os
 import re
 import shutil
-from collections.abc import Iterator
+import threading
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
+from django.core.servers.basehttp import ThreadedWSGIServer
+from django.test import testcases
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 
 # Playwright's sync API runs an event loop in this thread; the test code
@@ -58,6 +62,49 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):  # type
 
 
 FAILED = pytest.StashKey[bool]()
+
+# On SQLite the tests' database lives in memory, and the live server's
+# threads share the test thread's one connection. Two requests at once (a
+# page and an htmx poll), or a request while the test reads the database,
+# then use that connection together, which SQLite refuses ("bad parameter
+# or other API misuse": a 500 now and then). So the server answers one
+# request at a time, and the test thread's queries wait for it. PostgreSQL
+# gives every thread its own connection and needs none of this.
+_ONE_AT_A_TIME = threading.RLock()
+
+
+class _SerialServer(ThreadedWSGIServer):
+    """Threads per connection (browsers keep connections open), but one
+    request inside the application at a time."""
+
+    def get_app(self) -> Callable[..., Any]:
+        app = super().get_app()
+
+        def serial(environ: Any, start_response: Any) -> Any:
+            with _ONE_AT_A_TIME:
+                return app(environ, start_response)
+
+        return serial
+
+
+testcases.LiveServerThread.server_class = _SerialServer
+
+
+def _serial_query(execute, sql, params, many, context):  # type: ignore[no-untyped-def]
+    with _ONE_AT_A_TIME:
+        return execute(sql, params, many, context)
+
+
+@pytest.fixture(autouse=True)
+def _serial_sqlite() -> Iterator[None]:
+    from django.db import connection
+
+    if connection.vendor != "sqlite":
+        yield
+        return
+    connection.execute_wrappers.append(_serial_query)
+    yield
+    connection.execute_wrappers.remove(_serial_query)
 
 
 @pytest.fixture(scope="session")
