@@ -864,6 +864,27 @@ def _import_threads(
         )
 
 
+def per_row(
+    model: type[models.Model],
+    link: str,
+    aggregate: Any = None,
+    **where: Any,
+) -> Coalesce:
+    """For an UPDATE of the rows that ``model``'s ``link`` points to: the
+    ``aggregate`` (a count by default) of the ``model`` rows pointing at
+    each (filtered by ``where``), 0 where there are none. How the
+    importers set denormalised counters in one statement."""
+    return Coalesce(
+        Subquery(
+            model._default_manager.filter(**{link: OuterRef("pk")}, **where)
+            .values(link)
+            .annotate(n=aggregate or Count("pk"))
+            .values("n")
+        ),
+        0,
+    )
+
+
 def recount(community: Community) -> None:
     """Counters the pages show (tag uses, members), from the rows
     themselves; bumps the community's version."""
@@ -878,17 +899,7 @@ def recount(community: Community) -> None:
         tag.use_count = uses.get(tag.pk, 0)
     Tag.objects.bulk_update(tags, ["use_count"], batch_size=500)
     Community.objects.filter(pk=community.pk).update(
-        member_count=Coalesce(
-            Subquery(
-                Membership.objects.filter(
-                    community_id=OuterRef("pk"), status=Status.ACTIVE
-                )
-                .values("community_id")
-                .annotate(n=Count("pk"))
-                .values("n")
-            ),
-            0,
-        ),
+        member_count=per_row(Membership, "community_id", status=Status.ACTIVE),
         version=F("version") + 1,
     )
     community.refresh_from_db()

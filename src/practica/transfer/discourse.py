@@ -45,7 +45,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
-from django.db.models import Count, OuterRef, Subquery, Sum
+from django.db.models import OuterRef, Subquery, Sum
 from django.db.models.functions import Coalesce
 from django.utils.text import slugify
 
@@ -684,42 +684,16 @@ class DiscourseImport:
 
     def _counters(self, community: Community) -> None:
         replies = Reply.objects.filter(conversation__community=community)
-        replies.update(
-            score=Coalesce(
-                Subquery(
-                    Vote.objects.filter(reply_id=OuterRef("pk"))
-                    .values("reply_id")
-                    .annotate(n=Sum("value"))
-                    .values("n")
-                ),
-                0,
-            )
-        )
+        replies.update(score=importer.per_row(Vote, "reply_id", Sum("value")))
         latest = (
             Reply.objects.filter(conversation_id=OuterRef("pk"))
             .order_by("-created_at")
             .values("created_at")[:1]
         )
         Conversation.objects.filter(community=community).update(
-            reply_count=Coalesce(
-                Subquery(
-                    Reply.objects.filter(conversation_id=OuterRef("pk"))
-                    .values("conversation_id")
-                    .annotate(n=Count("pk"))
-                    .values("n")
-                ),
-                0,
-            ),
-            score=Coalesce(
-                Subquery(
-                    Vote.objects.filter(
-                        conversation_id=OuterRef("pk"), reply__isnull=True
-                    )
-                    .values("conversation_id")
-                    .annotate(n=Sum("value"))
-                    .values("n")
-                ),
-                0,
+            reply_count=importer.per_row(Reply, "conversation_id"),
+            score=importer.per_row(
+                Vote, "conversation_id", Sum("value"), reply__isnull=True
             ),
             last_activity_at=Coalesce(Subquery(latest), "created_at"),
         )

@@ -49,8 +49,7 @@ from typing import Any
 from django.contrib.auth.hashers import make_password
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
-from django.db.models import Count, Max, OuterRef, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import Max, OuterRef, Subquery
 from django.utils import timezone
 from django.utils.text import slugify
 
@@ -1083,35 +1082,11 @@ def _message(g: _Group, n: int) -> str:
 def _recount_conversations(community: Community) -> None:
     """Answers and comments per question and per answer, from the rows."""
     Reply.objects.filter(conversation__community=community).update(
-        comment_count=Coalesce(
-            Subquery(
-                Comment.objects.filter(reply_id=OuterRef("pk"))
-                .values("reply_id")
-                .annotate(n=Count("pk"))
-                .values("n")
-            ),
-            0,
-        )
+        comment_count=importer.per_row(Comment, "reply_id")
     )
     Conversation.objects.filter(community=community).update(
-        reply_count=Coalesce(
-            Subquery(
-                Reply.objects.filter(conversation_id=OuterRef("pk"))
-                .values("conversation_id")
-                .annotate(n=Count("pk"))
-                .values("n")
-            ),
-            0,
-        ),
-        comment_count=Coalesce(
-            Subquery(
-                Comment.objects.filter(conversation_id=OuterRef("pk"))
-                .values("conversation_id")
-                .annotate(n=Count("pk"))
-                .values("n")
-            ),
-            0,
-        ),
+        reply_count=importer.per_row(Reply, "conversation_id"),
+        comment_count=importer.per_row(Comment, "conversation_id"),
     )
 
 
