@@ -8,29 +8,12 @@ from tests.api.conftest import Api, ok, problem
 from tests.conversations.factories import ask
 from tests.factories import CommunityFactory, UserFactory, member
 
-pytestmark = [
-    pytest.mark.django_db,
-    pytest.mark.urls("tests.transfer.test_claim_views"),
-]
+pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def api(client):
     return Api(client)
-
-
-@pytest.fixture
-def imported(community):
-    person = member(community, user__display_name="Ada Imported")
-    person.email = "se-bikes-21@unclaimed.invalid"
-    person.set_unusable_password()
-    person.save()
-    return person
-
-
-@pytest.fixture
-def lead(community):
-    return member(community, Role.COORDINATOR)
 
 
 def test_a_coordinator_hands_the_account_over(

@@ -8,14 +8,10 @@ from django.conf import settings
 from django.contrib.auth import SESSION_KEY
 from django.template import Context, Template
 from django.test import RequestFactory
-from django.urls import include, path, reverse
+from django.urls import reverse
 
-import practica.urls
-from practica.api import auth, problems
-from practica.api.api import PracticaAPI
 from practica.communities.models import Role
 from practica.core import worker
-from practica.transfer.api import router
 from practica.transfer.models import ClaimRequest, ClaimState
 from practica.transfer.services import (
     account_claim,
@@ -25,38 +21,8 @@ from practica.transfer.services import (
 from tests.conversations.factories import ask
 from tests.factories import PASSWORD, CommunityFactory, UserFactory, member
 
-# Until the lead mounts the transfer pages and router (see the report),
-# the tests mount them in front of the site's own.
-claims_api = PracticaAPI(
-    title="claims", urls_namespace="claims-tests", auth=auth.REQUIRED
-)
-problems.install(claims_api)
-claims_api.add_router("", router)
-urlpatterns = [
-    path("", include("practica.transfer.urls")),
-    path("api/v1/", claims_api.urls),
-    *practica.urls.urlpatterns,
-]
-
-pytestmark = [
-    pytest.mark.django_db,
-    pytest.mark.urls("tests.transfer.test_claim_views"),
-]
+pytestmark = pytest.mark.django_db
 NEW_PASSWORD = "a long new password for the bikes"
-
-
-@pytest.fixture
-def imported(community):
-    person = member(community, user__display_name="Ada Imported")
-    person.email = "se-bikes-21@unclaimed.invalid"
-    person.set_unusable_password()
-    person.save()
-    return person
-
-
-@pytest.fixture
-def lead(community):
-    return member(community, Role.COORDINATOR)
 
 
 def signed_in(client, user):
