@@ -594,30 +594,30 @@ def occurrence_page(
     return page
 
 
-def problem_get(*, viewer: Any, pk: int) -> Problem:
-    """A problem brought to an occurrence the viewer may see (404
-    otherwise)."""
-    p = (
-        Problem.objects.select_related("occurrence__event__community")
+def _on_occurrence[R: (Problem, ActionItem)](
+    model: type[R], *, viewer: Any, pk: int, name: str
+) -> R:
+    """A row of an occurrence the viewer may see (404 otherwise)."""
+    row = (
+        model.objects.select_related("occurrence__event__community")
         .filter(pk=pk)
         .first()
     )
-    if p is None or not access.can(viewer, "view", p.occurrence.event):
-        raise Http404("No such problem.")
-    return p
+    if row is None or not access.can(viewer, "view", row.occurrence.event):
+        raise Http404(f"No such {name}.")
+    return row
+
+
+def problem_get(*, viewer: Any, pk: int) -> Problem:
+    """A problem brought to an occurrence the viewer may see (404
+    otherwise)."""
+    return _on_occurrence(Problem, viewer=viewer, pk=pk, name="problem")
 
 
 def action_get(*, viewer: Any, pk: int) -> ActionItem:
     """An action item of an occurrence the viewer may see (404
     otherwise)."""
-    a = (
-        ActionItem.objects.select_related("occurrence__event__community")
-        .filter(pk=pk)
-        .first()
-    )
-    if a is None or not access.can(viewer, "view", a.occurrence.event):
-        raise Http404("No such action item.")
-    return a
+    return _on_occurrence(ActionItem, viewer=viewer, pk=pk, name="action item")
 
 
 def members_for_attendance(*, event: Event) -> list[User]:
