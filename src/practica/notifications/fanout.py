@@ -63,6 +63,9 @@ class Verb:
       (``target.author``, ``thread.author``) or ``data:key``.
     - ``direct``: people asked directly (reason "request"), same form.
     - ``coordinators``: the community's coordinators are asked.
+    - ``coordinators_of``: people (same form as ``direct``) whose
+      communities' coordinators are asked: those of every community the
+      person is active in (for entries that belong to no community).
     - ``follow``: who starts following the thread by default: the
       ``actor``, or the artifact's ``owners``.
     """
@@ -75,6 +78,7 @@ class Verb:
     replied: tuple[str, ...] = ()
     direct: tuple[str, ...] = ()
     coordinators: bool = False
+    coordinators_of: tuple[str, ...] = ()
     follow: tuple[str, ...] = ()
 
 
@@ -126,6 +130,13 @@ VERBS: dict[str, Verb] = {
         thread=CONV,
         to_thread=False,
         direct=("data:asked",),
+    ),
+    # accounts: "this is me" asks those who may hand the account over
+    "claim.requested": Verb(
+        "{actor} says this imported account is theirs",
+        thread=("account",),
+        to_thread=False,
+        coordinators_of=("target.account",),
     ),
     # communities
     "membership.requested": Verb(
@@ -256,7 +267,7 @@ def _relations(model: type[models.Model], paths: Iterable[str]) -> list[str]:
 
 def _thread_paths(verb: Verb) -> set[str]:
     paths = {p for p in verb.thread if p}
-    for ref in (*verb.replied, *verb.direct):
+    for ref in (*verb.replied, *verb.direct, *verb.coordinators_of):
         if ref.startswith("target."):
             paths.add(ref[len("target.") :])
         elif ref.startswith("thread."):
@@ -376,6 +387,25 @@ def _decide(
         for a in rows
         if VERBS[a.verb].coordinators and a.community_id
     }
+    # People whose communities' coordinators an entry asks, and those
+    # communities (one query for the batch, none without such entries).
+    about: dict[int, list[int]] = {}
+    for a in rows:
+        target = targets.get((a.target_type_id, a.target_id))
+        if VERBS[a.verb].coordinators_of and target is not None:
+            thread = threads.get(a.pk)
+            about[a.pk] = [
+                uid
+                for ref in VERBS[a.verb].coordinators_of
+                if (uid := _person(ref, a, target, thread))
+            ]
+    active_in: dict[int, set[int]] = defaultdict(set)
+    if about:
+        for uid, cid in Membership.objects.filter(
+            user_id__in=set().union(*about.values()), status=Status.ACTIVE
+        ).values_list("user_id", "community_id"):
+            active_in[uid].add(cid)
+            asking.add(cid)
     for cid, uid in Membership.objects.filter(
         community_id__in=asking, role=Role.COORDINATOR, status=Status.ACTIVE
     ).values_list("community_id", "user_id"):
@@ -456,6 +486,11 @@ def _decide(
         if verb.coordinators and a.community_id:
             for uid in coordinators.get(a.community_id, []):
                 grant(uid, Reason.REQUEST)
+        for subject in about.get(a.pk, ()):
+            for cid in sorted(active_in.get(subject, ())):
+                for uid in coordinators.get(cid, []):
+                    if uid != subject:  # not the account asked about
+                        grant(uid, Reason.REQUEST)
         mentioned = [
             by_handle[h] for h in handles.get(a.pk, ()) if h in by_handle
         ]

@@ -46,6 +46,8 @@ def url_of(obj: Any, *, verb: str = "", target: Any = None) -> str:
     label = obj._meta.label_lower
     if verb == "membership.requested" and label == "communities.community":
         return reverse("communities:requests", args=[obj.slug])
+    if verb == "claim.requested":
+        return reverse("transfer:claims")
     if label in URLS:
         name, attr = URLS[label]
         try:
