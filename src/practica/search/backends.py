@@ -59,6 +59,9 @@ class Page:
     communities: dict[int, Community]
     facets: dict[str, dict[str, int]] = field(default_factory=dict)
     next_offset: int | None = None
+    # The total and facet counts are estimates (a broad query on a large
+    # index: see engine.search), rounded to two figures.
+    approximate: bool = False
 
 
 def terms(text: str) -> list[str]:
@@ -182,6 +185,7 @@ def search(
         communities=names,
         facets=result.facets,
         next_offset=offset + limit if more else None,
+        approximate=result.approximate,
     )
 
 

@@ -10,6 +10,7 @@ import functools
 import html
 import re
 import threading
+import zlib
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
 from pathlib import Path
@@ -21,7 +22,7 @@ from django.conf import settings
 from practica.search.documents import Doc
 from practica.search.query import Parsed
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 TEXT = "practica"
 NAME = "practica_name"
 DEFAULT_FIELDS = ["title", "body"]
@@ -32,6 +33,14 @@ _MARK = re.compile(r"<b>(.*?)</b>", re.DOTALL)
 # tantivy's snippet generator tokenises and stems all it is given
 # (~50 µs a kilobyte), and a thread's text runs to many kilobytes.
 WINDOW = 400
+# Facets on a sample: every document is in one of BUCKETS buckets (by a
+# hash of its key). A search counts bucket 0 first; when that sample
+# says the whole query has more than APPROXIMATE_OVER matches, the
+# sample's counts, times BUCKETS, are shown as approximate ("about
+# 45,000"), else every match is counted. Counting a million posts'
+# matches was most of a broad query's time.
+BUCKETS = 16
+APPROXIMATE_OVER = 20_000
 _lock = threading.Lock()
 _indexes: dict[str, tv.Index] = {}
 # The generation each opened index was last reloaded at (see current()).
@@ -64,14 +73,23 @@ def _schema() -> tv.Schema:
     sb.add_unsigned_field("community", stored=True, indexed=True, fast=True)
     sb.add_text_field("title", stored=True, tokenizer_name=TEXT)
     sb.add_text_field("body", stored=True, tokenizer_name=TEXT)
-    sb.add_text_field("answer", stored=True, tokenizer_name=TEXT)
+    # The best answer is only shown (an excerpt, for solved questions):
+    # stored, not indexed (its words are in the body already).
+    sb.add_bytes_field("answer", stored=True, indexed=False)
     sb.add_text_field("tags", stored=True, tokenizer_name="raw", fast=True)
     sb.add_text_field("author", tokenizer_name=NAME)
     sb.add_unsigned_field("solved", indexed=True, stored=True)
     sb.add_unsigned_field("replies", indexed=True, stored=True)
     sb.add_date_field("created", stored=True, indexed=True, fast=True)
     sb.add_date_field("updated", stored=True, indexed=True, fast=True)
+    sb.add_unsigned_field("bucket", indexed=True)
     return sb.build()
+
+
+def bucket(key: str) -> int:
+    """The sample a document is in: a stable hash of its key (the same
+    in every process, unlike ``hash()``)."""
+    return zlib.crc32(key.encode()) % BUCKETS
 
 
 def path() -> Path:
@@ -143,13 +161,15 @@ def _document(doc: Doc) -> tv.Document:
     d.add_unsigned("community", doc.community)
     d.add_text("title", doc.title)
     d.add_text("body", doc.body)
-    d.add_text("answer", doc.answer)
+    if doc.answer:
+        d.add_bytes("answer", doc.answer.encode())
     for tag in doc.tags:
         d.add_text("tags", tag)
     for name in doc.authors:
         d.add_text("author", name)
     d.add_unsigned("solved", int(doc.solved))
     d.add_unsigned("replies", doc.replies)
+    d.add_unsigned("bucket", bucket(doc.key))
     for name in ("created", "updated"):
         value = getattr(doc, name)
         if value is not None:
@@ -222,6 +242,9 @@ class Result:
     hits: list[Hit]
     total: int
     facets: dict[str, dict[str, int]] = field(default_factory=dict)
+    # The total and the facet counts were estimated from a sample (and
+    # rounded): a broad query on a large index. Never for small ones.
+    approximate: bool = False
 
 
 def _term(field_name: str, value: Any) -> tv.Query:
@@ -391,38 +414,33 @@ def search(
         options["order_by_field"] = "created"
     found = searcher.search(query, limit, **options)
     # Snippets mark the words searched for: in the body, and in the best
-    # answer (its own field, so it needs the same words asked of it); the
-    # best answer is shown for solved questions only.
-    body_snippets = answer_snippets = None
+    # answer (shown for solved questions only). The answer is not
+    # indexed: its excerpt comes from the body's generator, given the
+    # answer's text as a body.
+    snippets = None
     marks = _text_query(idx, parsed, highlight=True)
     near = _locator(parsed)
-    answer_marks = _text_query(idx, parsed, ["answer"], highlight=True)
-    if marks is not None and answer_marks is not None:
-        body_snippets = tv.SnippetGenerator.create(
-            searcher, marks, schema, "body"
-        )
-        answer_snippets = tv.SnippetGenerator.create(
-            searcher, answer_marks, schema, "answer"
-        )
+    if marks is not None:
+        snippets = tv.SnippetGenerator.create(searcher, marks, schema, "body")
     hits = []
     for score, address in found.hits:
         doc = searcher.doc(address)
         d = doc.to_dict()
         kind, solved = d["type"][0], bool(d["solved"][0])
         best = kind == "question" and solved
+        body = d.get("body", [""])[0]
+        answer_text = (
+            d["answer"][0].decode() if best and d.get("answer") else ""
+        )
         snippet = answer = ""
-        if body_snippets is not None and answer_snippets is not None:
-            snippet = _excerpt(
-                body_snippets, "body", d.get("body", [""])[0], near
-            )
-            if best:
-                answer = _excerpt(
-                    answer_snippets, "answer", d.get("answer", [""])[0], near
-                )
+        if snippets is not None:
+            snippet = _excerpt(snippets, "body", body, near)
+            if answer_text:
+                answer = _excerpt(snippets, "body", answer_text, near)
         if not snippet:
-            snippet = _escape(d.get("body", [""])[0][:240])
-        if not answer and best:
-            answer = _escape(d.get("answer", [""])[0][:240])
+            snippet = _escape(body[:240])
+        if not answer and answer_text:
+            answer = _escape(answer_text[:240])
         created = d.get("created", [None])[0]
         hits.append(
             Hit(
@@ -441,24 +459,62 @@ def search(
         )
     counts: dict[str, dict[str, int]] = {}
     total = int(getattr(found, "count", 0) or 0)
+    approximate = False
     if facets:
-        agg = searcher.aggregate(
-            query,
-            {
-                "type": {"terms": {"field": "type", "size": 10}},
-                "tags": {"terms": {"field": "tags", "size": 15}},
-                "community": {"terms": {"field": "community", "size": 15}},
-            },
-        )
-        counts = {
+        counts, approximate = _facets(searcher, query)
+        total = sum(counts["type"].values())
+        if approximate:
+            total = _round(total)
+    return Result(
+        hits=hits, total=total, facets=counts, approximate=approximate
+    )
+
+
+_FACETS = {
+    "type": {"terms": {"field": "type", "size": 10}},
+    "tags": {"terms": {"field": "tags", "size": 15}},
+    "community": {"terms": {"field": "community", "size": 15}},
+}
+
+
+def _facets(
+    searcher: tv.Searcher, query: tv.Query
+) -> tuple[dict[str, dict[str, int]], bool]:
+    """Counts by type, tag and community of ``query``'s matches (which
+    the permission filter is part of), and whether they are estimates:
+    bucket 0's counts first (a sixteenth of the work); when they say
+    there are more than :data:`APPROXIMATE_OVER` matches in all, those
+    counts times :data:`BUCKETS`, rounded, else every match's counts."""
+
+    def count(q: tv.Query) -> dict[str, dict[str, int]]:
+        agg = searcher.aggregate(q, _FACETS)
+        return {
             name: {
                 str(b["key"]): int(b["doc_count"])
                 for b in agg.get(name, {}).get("buckets", [])
             }
-            for name in ("type", "tags", "community")
+            for name in _FACETS
         }
-        total = sum(counts["type"].values())
-    return Result(hits=hits, total=total, facets=counts)
+
+    sample = count(
+        tv.Query.boolean_query(
+            [(tv.Occur.Must, query), (tv.Occur.Must, _term("bucket", 0))]
+        )
+    )
+    if sum(sample["type"].values()) * BUCKETS > APPROXIMATE_OVER:
+        return {
+            name: {key: _round(n * BUCKETS) for key, n in values.items()}
+            for name, values in sample.items()
+        }, True
+    return count(query), False
+
+
+def _round(n: int) -> int:
+    """Two significant figures: 45,312 is "about 45,000"."""
+    if n < 100:
+        return n
+    step = 10 ** (len(str(n)) - 2)
+    return int(round(n / step) * step)
 
 
 def _locator(parsed: Parsed) -> tuple[str, ...] | None:

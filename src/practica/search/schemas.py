@@ -88,7 +88,7 @@ class FacetOut(Schema):
 
 class FacetsOut(Schema):
     """Counts over all results (not only this page), only of what you
-    may see."""
+    may see; estimates when the page's ``approximate`` is true."""
 
     type: list[FacetOut]
     tag: list[FacetOut]
@@ -101,6 +101,11 @@ class SearchPageOut(Schema):
     query: str = Field(description="The q that was searched (cut to 500).")
     sort: SearchSort
     total: int = Field(description="All results you may see.")
+    approximate: bool = Field(
+        description="The total and the facet counts are estimates, "
+        "rounded to two significant figures (a broad query on a large "
+        "site is counted on a sample of one sixteenth); exact when false."
+    )
     offset: int
     next_offset: int | None = Field(
         description="Pass it back as offset for the next page; null at "
@@ -119,6 +124,7 @@ class SearchPageOut(Schema):
                 "query": found.text,
                 "sort": found.sort,
                 "total": found.total,
+                "approximate": found.approximate,
                 "offset": found.offset,
                 "next_offset": found.next_offset,
                 "notes": found.notes,

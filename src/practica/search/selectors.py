@@ -91,6 +91,9 @@ class Results:
     facets: dict[str, list[Facet]] = field(default_factory=dict)
     next_offset: int | None = None
     notes: list[str] = field(default_factory=list)
+    # The total and the facet counts are estimates, rounded ("about
+    # 45,000 results"): a broad query on a large index.
+    approximate: bool = False
 
     @property
     def typed(self) -> bool:
@@ -323,4 +326,5 @@ def results(
         facets=_facets(text, page, sort),
         next_offset=page.next_offset,
         notes=notes + page.parsed.notes,
+        approximate=page.approximate,
     )

@@ -24,7 +24,7 @@ from practica.search.selectors import Facet, Row
 register = template.Library()
 
 # Part of the cached pages' key: bump it when the markup below changes.
-VERSION = 2
+VERSION = 3
 
 _COUNTS = {
     "question": ("answer", "answers"),
@@ -102,9 +102,12 @@ def search_hits(rows: list[Row]) -> SafeString:
 
 
 @register.simple_tag
-def search_facet(heading: str, items: list[Facet]) -> SafeString:
+def search_facet(
+    heading: str, items: list[Facet], approximate: bool = False
+) -> SafeString:
     """One facet: its values, each a link that adds its filter to the
-    query, or takes it out again when the query has it."""
+    query, or takes it out again when the query has it. Estimated
+    counts (``approximate``) read "~3,100"."""
     if not items:
         return SafeString("")
     parts = [
@@ -112,7 +115,9 @@ def search_facet(heading: str, items: list[Facet]) -> SafeString:
         f"  <h2>{escape(heading)}</h2>\n"
         '  <ul class="plain">\n'
     ]
+    about = ' title="About this many"' if approximate else ""
     for f in items:
+        count = f"~{f.count:,}" if approximate else str(f.count)
         token = escape(f.filter)
         if f.active:
             state = f' aria-current="true" title="Take out {token}">'
@@ -124,7 +129,7 @@ def search_facet(heading: str, items: list[Facet]) -> SafeString:
             state = f' title="Add {token}">'
         parts.append(
             f'    <li><a href="{escape(f.href)}"{state}{escape(f.label)}</a>'
-            f' <span class="search-facet-count">{f.count}</span></li>\n'
+            f' <span class="search-facet-count"{about}>{count}</span></li>\n'
         )
     parts.append("  </ul>\n</section>\n")
     return mark_safe("".join(parts))  # noqa: S308 (nosec: escaped above)
