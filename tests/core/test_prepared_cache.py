@@ -9,7 +9,7 @@ from django.db.models import F
 
 from practica.communities.models import Community, Visibility
 from practica.core import sql
-from tests.factories import CommunityFactory
+from tests.factories import CommunityFactory, member
 
 pytestmark = pytest.mark.django_db
 
@@ -161,3 +161,113 @@ def test_a_constant_list_beside_a_parameter(communities):
     alpha, _, gamma = communities
     assert prepared(pk=alpha.pk) == ["alpha"]
     assert prepared(pk=gamma.pk) == []  # private
+
+
+# --- ids baked into the SQL ---------------------------------------------
+# A Prepared read keeps its SQL for the life of the process, constants
+# included. A row's id looked up while building (a content type's, say)
+# is then a constant; if the row is recreated (a PostgreSQL test flush
+# recreates the content types with new ids) the SQL still names the old
+# one. The reads name such rows by natural key instead.
+
+
+@pytest.fixture
+def recreate_type():
+    """Recreate a model's content type with a new id, every reference
+    moved to it, as a flush and migrate would."""
+    from django.contrib.contenttypes.models import ContentType
+
+    def recreate(model):
+        old = ContentType.objects.get_for_model(model)
+        new = ContentType.objects.create(
+            app_label=old.app_label, model=f"{old.model}-new"
+        )
+        for rel in ContentType._meta.get_fields(include_hidden=True):
+            if rel.one_to_many:
+                rel.related_model._default_manager.filter(
+                    **{rel.field.name: old}
+                ).update(**{rel.field.name: new})
+        old.delete()
+        ContentType.objects.filter(pk=new.pk).update(model=old.model)
+        ContentType.objects.clear_cache()
+        assert ContentType.objects.get_for_model(model).pk == new.pk != old.pk
+
+    yield recreate
+    ContentType.objects.clear_cache()  # the ids roll back with the test
+
+
+def _links_to(model, by_name):
+    from django.contrib.contenttypes.models import ContentType
+
+    from practica.analytics.models import StoryLink
+
+    if by_name:
+        kind = {
+            "target_type__app_label": model._meta.app_label,
+            "target_type__model": model._meta.model_name,
+        }
+    else:
+        kind = {"target_type": ContentType.objects.get_for_model(model)}
+    return lambda pk: StoryLink.objects.filter(
+        target_id=pk, **kind
+    ).values_list("story_id", flat=True)
+
+
+def _cite(community, artifact):
+    from practica.analytics import services as stories
+
+    return stories.story_create(
+        author=member(community),
+        community=community,
+        title="The press stopped in time",
+        cycle="immediate",
+        happened="We followed the routine.",
+        difference="Nobody was hurt.",
+        links=[f"artifact:{artifact.pk}"],
+    )
+
+
+@pytest.fixture
+def artifact(communities):
+    from practica.repertoire import services
+
+    alpha = communities[0]
+    return services.artifact_create(
+        author=member(alpha),
+        community=alpha,
+        title="Lockout/tagout routine",
+        body="1. Isolate.\n2. Lock.\n3. Verify.",
+        kind="routine",
+        status="published",
+    )
+
+
+def test_a_recreated_row_finds_nothing_by_its_old_id(
+    communities, artifact, recreate_type
+):
+    # Why the reads name rows by natural key: the hazard, shown.
+    from practica.repertoire.models import Artifact
+
+    story = _cite(communities[0], artifact)
+    by_id = sql.Prepared(_links_to(Artifact, by_name=False), pk=int)
+    by_name = sql.Prepared(_links_to(Artifact, by_name=True), pk=int)
+    assert by_id(pk=artifact.pk) == by_name(pk=artifact.pk) == [story.pk]
+    recreate_type(Artifact)
+    assert by_id(pk=artifact.pk) == []  # stale
+    assert by_name(pk=artifact.pk) == [story.pk]
+
+
+def test_artifact_head_counts_citing_stories_after_recreation(
+    communities, artifact, recreate_type
+):
+    from django.contrib.auth.models import AnonymousUser
+
+    from practica.repertoire.models import Artifact
+    from practica.repertoire.selectors import artifact_head
+
+    visitor = AnonymousUser()
+    assert artifact_head(viewer=visitor, pk=artifact.pk).cited_n is None
+    _cite(communities[0], artifact)
+    assert artifact_head(viewer=visitor, pk=artifact.pk).cited_n == 1
+    recreate_type(Artifact)
+    assert artifact_head(viewer=visitor, pk=artifact.pk).cited_n == 1

@@ -16,6 +16,13 @@ only for viewers whose access filter is a constant, such as signed-out
 visitors). An int beyond 64 bits finds no row, as an exact lookup
 would. A parameter the ORM transforms (``icontains`` wraps it in
 ``%``) cannot be found again and is refused when first compiled.
+
+Never let a builder look a row's id up (``ContentType.objects.
+get_for_model(...)``, an id fetched once): it becomes a constant of the
+SQL for the life of the process, and a recreated row (a PostgreSQL test
+flush recreates the content types with new ids) is then never found.
+Name such rows by natural key (``target_type__app_label`` and
+``target_type__model``) or pass the id as a parameter.
 """
 
 import threading
