@@ -2,12 +2,14 @@
 
 import hashlib
 import secrets
+from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import Count, F, OuterRef, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.text import slugify
 
@@ -189,6 +191,47 @@ def expertise_withdraw_endorsement(
         )
         expertise.refresh_from_db(fields=["endorsement_count"])
     return expertise
+
+
+def endorsements_recount(*, expertise_ids: Iterable[int]) -> None:
+    """Set these expertise rows' endorsement counts from their
+    endorsements (one update)."""
+    ids = list(expertise_ids)
+    if not ids:
+        return
+    n = (
+        Endorsement.objects.filter(expertise_id=OuterRef("pk"))
+        .order_by()
+        .values("expertise_id")
+        .annotate(n=Count("id"))
+        .values("n")
+    )
+    Expertise.objects.filter(pk__in=ids).update(
+        endorsement_count=Coalesce(Subquery(n[:1]), 0)
+    )
+
+
+# An account deleted (in the admin, or by an operator) takes its
+# endorsements with it by cascade, which no service sees: the counts on
+# what it endorsed are set again once the rows are gone. Connected in
+# AccountsConfig.ready.
+_ENDORSED = "_practica_endorsed"
+
+
+def before_user_delete(sender: Any, instance: User, **kwargs: Any) -> None:
+    setattr(
+        instance,
+        _ENDORSED,
+        list(
+            Endorsement.objects.filter(endorser_id=instance.pk)
+            .exclude(expertise__user_id=instance.pk)
+            .values_list("expertise_id", flat=True)
+        ),
+    )
+
+
+def after_user_delete(sender: Any, instance: User, **kwargs: Any) -> None:
+    endorsements_recount(expertise_ids=getattr(instance, _ENDORSED, ()))
 
 
 @transaction.atomic
