@@ -145,6 +145,10 @@ def test_request_approval_and_membership(
     request = page.get_by_role("article", name="Wei Chen")
     expect(request.locator("blockquote")).to_have_text(STATEMENT)
     expect(request.get_by_label("Admit as")).to_have_value("newcomer")
+    tab = page.get_by_role("navigation", name="Incident Review").get_by_role(
+        "link", name=re.compile("^Requests")
+    )
+    expect(tab.locator(".badge")).to_have_text("1")
     steps("requests page")
 
     # Approving swaps the request for its outcome without leaving the page.
@@ -155,6 +159,9 @@ def test_request_approval_and_membership(
         "Wei Chen joined Incident Review as a newcomer."
     )
     expect(page.get_by_role("article", name="Wei Chen")).to_have_count(0)
+    # The tab's count follows (no one waits now), without a reload.
+    expect(tab).to_have_text("Requests")
+    expect(tab.locator(".badge")).to_have_count(0)
     assert page.evaluate("window.__stayed") is True, "the page reloaded"
     steps("request approved")
     sign_out(page)

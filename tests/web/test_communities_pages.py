@@ -477,6 +477,18 @@ def request_setup(approval):
     return approval, coordinator, m
 
 
+def requests_badge(page: str) -> tuple[bool, int | None]:
+    """The Requests tab's count: (swapped out of band?, the number shown
+    or None)."""
+    found = re.search(
+        r'<span id="requests-badge"( hx-swap-oob="true")?>'
+        r'(?: <span class="badge warn">(\d+)</span>)?</span>',
+        page,
+    )
+    assert found, "no requests badge"
+    return bool(found.group(1)), found.group(2) and int(found.group(2))
+
+
 class TestRequests:
     def test_coordinator_sees_each_request(self, client, request_setup):
         c, coordinator, m = request_setup
@@ -532,6 +544,41 @@ class TestRequests:
         assert "as a newcomer" in page
         m.refresh_from_db()
         assert (m.status, m.role) == (Status.ACTIVE, Role.NEWCOMER)
+
+    def test_deciding_inline_updates_the_requests_badge(
+        self, client, request_setup
+    ):
+        c, coordinator, m = request_setup
+        other = services.community_join(
+            user=UserFactory(display_name="Bo"),
+            community=c,
+            practice_statement=STATEMENT,
+        )
+        client.force_login(coordinator)
+        page = html(client.get(url("requests", c.slug)))
+        assert requests_badge(page) == (False, 2)
+        # Approving one: the tab's count, swapped out of band, says 1.
+        response = client.post(
+            url("request_approve", c.slug, m.pk), {"role": Role.MEMBER},
+            **HX,
+        )  # fmt: skip
+        page = html(response)
+        assert page.strip().startswith('<article class="card comm-outcome"')
+        assert requests_badge(page) == (True, 1)
+        # Declining the last: no count at all.
+        response = client.post(
+            url("request_decline", c.slug, other.pk),
+            {"reason": "Please ask again in a year."},
+            **HX,
+        )
+        assert requests_badge(html(response)) == (True, None)
+        # An error keeps the row, with the count as it stands.
+        response = client.post(
+            url("request_decline", c.slug, other.pk), {"reason": "No."}, **HX
+        )
+        page = html(response)
+        assert "already decided" in page
+        assert requests_badge(page) == (True, None)
 
     def test_decline_needs_reason_beside_field(self, client, request_setup):
         c, coordinator, m = request_setup

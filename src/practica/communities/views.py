@@ -478,6 +478,8 @@ def _decided(
     note: str,
 ) -> HttpResponse:
     if _is_fragment(request):
+        # The Requests tab's count goes with it, out of band.
+        community.refresh_from_db(fields=["pending_count"])
         return render(
             request,
             "communities/requests.html#outcome",
@@ -492,10 +494,12 @@ def _undecided(
 ) -> HttpResponse:
     # 200, not 4xx: htmx swaps only successful responses into the page.
     if _is_fragment(request):
+        # Someone else may have decided meanwhile: the count as it stands.
+        community.refresh_from_db(fields=["pending_count"])
         return render(
             request,
             "communities/requests.html#row",
-            {"community": community, "row": row},
+            {"community": community, "row": row, "oob_badge": True},
         )
     return _requests_page(request, community, errored=row)
 
