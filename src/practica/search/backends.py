@@ -59,8 +59,8 @@ class Page:
     communities: dict[int, Community]
     facets: dict[str, dict[str, int]] = field(default_factory=dict)
     next_offset: int | None = None
-    # The total and facet counts are estimates (a broad query on a large
-    # index: see engine.search), rounded to two figures.
+    # The facet counts are estimates (a broad query on a large index:
+    # see engine.search), rounded to two figures; the total is exact.
     approximate: bool = False
 
 

@@ -102,9 +102,10 @@ class SearchPageOut(Schema):
     sort: SearchSort
     total: int = Field(description="All results you may see.")
     approximate: bool = Field(
-        description="The total and the facet counts are estimates, "
-        "rounded to two significant figures (a broad query on a large "
-        "site is counted on a sample of one sixteenth); exact when false."
+        description="The facet counts are estimates, rounded to two "
+        "significant figures: a query with more than 20,000 results has "
+        "its facets counted on a sample of one sixteenth. Exact when "
+        "false; total is always exact."
     )
     offset: int
     next_offset: int | None = Field(

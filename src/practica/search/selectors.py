@@ -91,8 +91,8 @@ class Results:
     facets: dict[str, list[Facet]] = field(default_factory=dict)
     next_offset: int | None = None
     notes: list[str] = field(default_factory=list)
-    # The total and the facet counts are estimates, rounded ("about
-    # 45,000 results"): a broad query on a large index.
+    # The facet counts are estimates, rounded ("~3,100"): a broad query
+    # on a large index. The total is exact.
     approximate: bool = False
 
     @property
