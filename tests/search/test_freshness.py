@@ -141,3 +141,24 @@ def test_young_activities_are_indexed_once_then_settle(settings):
     assert cursor() == Activity.objects.latest("pk").pk
     assert where not in indexer._ahead
     assert not indexer.pending()
+
+
+def test_a_young_row_holds_the_cursor_though_an_older_one_follows(settings):
+    # Ids and times disagree (two processes took the time and the id in
+    # opposite orders): the young row with the lower id must not be
+    # passed over by a later, older one, and is indexed once settled.
+    settings.SEARCH_INDEX_ON_READ = False
+    community = CommunityFactory(slug="plant")
+    author = member(community)
+    indexer.catch_up(settle=timedelta(0))
+    built = cursor()
+    ask(author, community, title="Spindle bearing running hot")
+    young = list(Activity.objects.filter(pk__gt=built))
+    ask(author, community, title="Chip conveyor jams daily")
+    age(*Activity.objects.filter(pk__gt=young[-1].pk))
+    indexer.catch_up(settle=HOUR)
+    assert cursor() == built
+    indexer.catch_up(settle=timedelta(0))
+    viewer = UserFactory()
+    assert titles(viewer, "spindle") == ["Spindle bearing running hot"]
+    assert titles(viewer, "conveyor") == ["Chip conveyor jams daily"]

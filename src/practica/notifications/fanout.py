@@ -28,6 +28,7 @@ from django.utils import timezone
 from practica.access.notifications import may_see, prime
 from practica.accounts.models import User
 from practica.communities.models import Community, Membership, Role, Status
+from practica.core import cursors
 from practica.core.models import Activity
 from practica.notifications import emails
 from practica.notifications.models import (
@@ -622,8 +623,8 @@ def _write(plan: _Plan, now: datetime, *, email: bool) -> list[Notification]:
 
 
 def settle() -> timedelta:
-    # On PostgreSQL ids are handed out before commit: rows younger than
-    # this are left for the next run (see search/indexer.py).
+    # On PostgreSQL ids are handed out before commit: the cursor stops
+    # before rows younger than this (see core/cursors.py).
     return timedelta(
         seconds=float(getattr(settings, "NOTIFICATIONS_SETTLE_SECONDS", 1.0))
     )
@@ -649,21 +650,23 @@ def catch_up(
         with transaction.atomic():
             Cursor.objects.get_or_create(name=CURSOR)
             cursor = Cursor.objects.select_for_update().get(name=CURSOR)
-            rows = list(
-                Activity.objects.filter(
-                    pk__gt=cursor.last_activity_id, created_at__lte=horizon
-                )
-                .select_related("actor")
-                .order_by("pk")[:BATCH]
+            batch = cursors.read_after(
+                Activity.objects.select_related("actor"),
+                after=cursor.last_activity_id,
+                size=BATCH,
+                horizon=horizon,
             )
+            rows = batch.done
             if not rows:
                 return made
             known = [a for a in rows if a.verb in VERBS]
             if known:
                 plan = _decide(known, max_age=max_age, now=now)
                 made += len(_write(plan, now, email=email))
-            cursor.last_activity_id = rows[-1].pk
+            cursor.last_activity_id = batch.through
             cursor.save(update_fields=["last_activity_id", "updated_at"])
+        if batch.waits:
+            return made
 
 
 def pending() -> int:

@@ -24,6 +24,7 @@ from django.utils import timezone
 
 from practica.accounts.models import Expertise
 from practica.conversations.models import Comment, Reply
+from practica.core import cursors
 from practica.core.models import Activity
 from practica.events.models import Occurrence
 from practica.search import documents, engine, postgres
@@ -251,36 +252,36 @@ def catch_up(*, settle: timedelta = SETTLE, eager: bool = False) -> int:
         read = 0
         horizon = timezone.now() - settle
         after = cursor.last_activity_id
+        entries = Activity.objects.values_list(
+            "pk", "target_type_id", "target_id", "data", "created_at",
+            named=True,
+        )  # fmt: skip
         while True:
-            pending_rows = Activity.objects.filter(pk__gt=after)
-            if not eager:
-                pending_rows = pending_rows.filter(created_at__lte=horizon)
-            rows = list(
-                pending_rows.order_by("pk").values_list(
-                    "pk", "target_type_id", "target_id", "data", "created_at"
-                )[:BATCH]
+            batch = cursors.read_after(
+                entries, after=after, size=BATCH, horizon=horizon
             )
+            rows = batch.rows if eager else batch.done
             if not rows:
                 _ahead.pop(_where(), None)
                 return read
-            keys = _keys([(t, i, d or {}) for _, t, i, d, _ in rows])
+            keys = _keys(
+                [(r.target_type_id, r.target_id, r.data or {}) for r in rows]
+            )
             store().write(documents.build(keys))
             read += len(rows)
-            settled = 0
-            for pk, *_, created in rows:
-                if created > horizon:
-                    break
-                settled = pk
-            if settled:
-                cursor.last_activity_id = settled
+            if batch.settled:
+                cursor.last_activity_id = batch.through
                 cursor.save(update_fields=["last_activity_id", "updated_at"])
-            if settled != rows[-1][0]:
+            if batch.waits:
                 # The young ones wait for a later pass.
-                young = max(created for *_, created in rows)
-                _ahead[_where()] = (rows[-1][0], young + settle)
+                if eager:
+                    young = max(r.created_at for r in rows)
+                    _ahead[_where()] = (rows[-1].pk, young + settle)
+                else:
+                    _ahead.pop(_where(), None)
                 return read
             _ahead.pop(_where(), None)
-            after = settled
+            after = batch.through
 
 
 def on_read_settle() -> timedelta:
