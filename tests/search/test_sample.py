@@ -180,3 +180,63 @@ def test_a_new_schema_version_is_built_beside_the_old_by_itself(
     assert backends.search(viewer=viewer, text="drift").total == 1
     assert (engine.path() / "meta.json").exists()
     assert (old / "meta.json").exists()  # the old one is left alone
+
+
+def test_a_lone_phrase_ranks_title_and_body_matches_together():
+    def doc(i: int, title: str, body: str, community: int = PUBLIC) -> Doc:
+        return Doc(
+            key=f"conversation:{i}",
+            type="question",
+            id=i,
+            community=community,
+            title=title,
+            body=body,
+        )
+
+    docs: dict[str, Doc | None] = {
+        "conversation:1": doc(1, "Race condition in the pool", "It races."),
+        "conversation:2": doc(2, "Flaky tests", "A race condition, again."),
+        "conversation:3": doc(
+            3, "The race condition", "Another race condition here."
+        ),
+        "conversation:4": doc(4, "Condition of the race", "race and condition"),
+        "conversation:5": doc(5, "Race condition", "secret", PRIVATE),
+    }
+    for i in range(6, 40):
+        docs[f"conversation:{i}"] = doc(i, f"Note {i}", "a race condition")
+    engine.write(docs, clear=True)
+    found = engine.search(
+        parsed=parse('"race condition"'),
+        community_ids=[PUBLIC],
+        community_slugs=SLUGS,
+        limit=5,
+        facets=False,
+    )
+    # in the title and the body first, then the title (boosted); never
+    # the words apart, nor the private thread
+    assert [h.id for h in found.hits][:2] == [3, 1]
+    assert found.total == 37
+    scores = [h.score for h in found.hits]
+    assert scores == sorted(scores, reverse=True)
+    # pages follow on from each other: every match once
+    seen = []
+    for offset in range(0, 40, 5):
+        seen += [
+            h.id
+            for h in engine.search(
+                parsed=parse('"race condition"'),
+                community_ids=[PUBLIC],
+                community_slugs=SLUGS,
+                offset=offset,
+                limit=5,
+                facets=False,
+            ).hits
+        ]
+    assert sorted(seen) == [1, 2, 3, *range(6, 40)]
+    # with a word, or sorted by date, the phrase is one query as before
+    both = engine.search(
+        parsed=parse('"race condition" pool'),
+        community_ids=[PUBLIC],
+        community_slugs=SLUGS,
+    )
+    assert [h.id for h in both.hits] == [1]
