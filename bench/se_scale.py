@@ -13,13 +13,27 @@ site's, so bodies cost what real bodies cost.
         ../shared/data/stackexchange/bicycles.meta.stackexchange.com \\
         /tmp/se-big/bicycles.meta.stackexchange.com --copies 20
 
-then ``practica import stackexchange /tmp/se-big/... --community big``.
+then ``practica import stackexchange /tmp/se-big/... --community big``,
+or, to time it phase by phase into a new SQLite database::
+
+    .venv/bin/python bench/se_scale.py --measure /tmp/se-big/... \\
+        --db /tmp/se-big.sqlite3
+
+which prints, per phase, the CPU seconds of this process and of each
+worker process (from /proc), the wall time and the load average, then
+the whole import's CPU (``getrusage`` of this process and of its
+children) and their peak resident memory. Run the old code the same way
+with ``PYTHONPATH=<old checkout>/src`` in front.
 """
 
 import argparse
+import os
 import re
+import resource
 import sys
+import time
 from pathlib import Path
+from typing import Any
 
 # attribute → which id space it points into
 POST, USER, OWN = "post", "user", "own"
@@ -101,12 +115,141 @@ def scale(source: Path, out: Path, copies: int) -> dict[str, int]:
     return written
 
 
+PHASES = ("users", "tag_list", "posts", "comments", "history")
+PHASES += ("post_links", "finish")
+TICK = os.sysconf("SC_CLK_TCK")
+
+
+def _children_cpu() -> dict[int, float]:
+    """CPU seconds (user + system) of each live child of this process."""
+    me = os.getpid()
+    found: dict[int, float] = {}
+    try:
+        with open(f"/proc/{me}/task/{me}/children") as handle:
+            pids = [int(p) for p in handle.read().split()]
+    except OSError:
+        return found
+    for pid in pids:
+        try:
+            with open(f"/proc/{pid}/stat") as handle:
+                fields = handle.read().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        found[pid] = (int(fields[11]) + int(fields[12])) / TICK
+    return found
+
+
+def measure(dump: Path, db: Path, workers: int | None) -> int:
+    """Import ``dump`` into a new SQLite database ``db``, phase by phase
+    timed; prints the table."""
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{db}{suffix}").unlink(missing_ok=True)
+    os.environ["DATABASE_URL"] = f"sqlite:///{db}"
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "practica.settings")
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    from practica.transfer import stackexchange
+
+    call_command("migrate", verbosity=0)
+    print(f"code: {stackexchange.__file__}")
+    rows: list[tuple[str, float, dict[int, float], float, float]] = []
+
+    def timed(name: str, real: Any) -> Any:
+        def run(self: Any, *args: Any, **kw: Any) -> Any:
+            workers_before = _children_cpu()
+            cpu, wall = time.process_time(), time.perf_counter()
+            try:
+                return real(self, *args, **kw)
+            finally:
+                after = _children_cpu()
+                rows.append(
+                    (
+                        name,
+                        time.process_time() - cpu,
+                        {
+                            pid: after[pid] - workers_before.get(pid, 0.0)
+                            for pid in after
+                        },
+                        time.perf_counter() - wall,
+                        os.getloadavg()[0],
+                    )
+                )
+
+        return run
+
+    job = stackexchange.StackExchangeImport
+    for name in PHASES:
+        setattr(job, name, timed(name, getattr(job, name)))
+    me = resource.getrusage(resource.RUSAGE_SELF)
+    kids = resource.getrusage(resource.RUSAGE_CHILDREN)
+    wall = time.perf_counter()
+    result = stackexchange.import_stackexchange(
+        dump, community="big", index=False, workers=workers
+    )
+    wall = time.perf_counter() - wall
+    me2 = resource.getrusage(resource.RUSAGE_SELF)
+    kids2 = resource.getrusage(resource.RUSAGE_CHILDREN)
+    print(f"{'phase':12} {'main CPU':>9} {'workers CPU':>18} {'wall':>7} load")
+    for name, cpu, per, took, load in rows:
+        each = " ".join(f"{v:.2f}" for v in sorted(per.values())) or "-"
+        print(f"{name:12} {cpu:9.2f} {each:>18} {took:7.2f} {load:.1f}")
+    posts = result.created.get("questions", 0) + result.created.get(
+        "answers", 0
+    )
+    phase = next(r for r in rows if r[0] == "posts")
+    path = max([phase[1], *phase[2].values()])
+    print(
+        f"posts {posts:,}: main {phase[1]:.2f} CPU-s "
+        f"({posts / phase[1]:,.0f} posts per CPU-s), critical path "
+        f"{path:.2f} CPU-s ({posts / path:,.0f} posts/s on idle cores)"
+    )
+    main_cpu = me2.ru_utime + me2.ru_stime - me.ru_utime - me.ru_stime
+    kids_cpu = kids2.ru_utime + kids2.ru_stime - kids.ru_utime - kids.ru_stime
+    print(
+        f"whole import: {wall:.1f} s wall, {main_cpu:.1f} CPU-s main + "
+        f"{kids_cpu:.1f} CPU-s workers, load {os.getloadavg()[0]:.1f}; "
+        f"peak RSS main {me2.ru_maxrss / 1024:.0f} MB, "
+        f"workers {kids2.ru_maxrss / 1024:.0f} MB; "
+        f"{result.rows:,} rows written"
+    )
+    return 0
+
+
 def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("source", type=Path, help="A site's dump folder.")
-    parser.add_argument("out", type=Path, help="The folder to write.")
+    parser.add_argument(
+        "source", type=Path, help="A site's dump folder.", nargs="?"
+    )
+    parser.add_argument(
+        "out", type=Path, help="The folder to write.", nargs="?"
+    )
     parser.add_argument("--copies", type=int, default=20)
+    parser.add_argument(
+        "--measure",
+        type=Path,
+        metavar="DUMP",
+        help="Import this dump into a new SQLite database and time it.",
+    )
+    parser.add_argument(
+        "--db",
+        type=Path,
+        default=Path("/tmp/se-measure.sqlite3"),
+        help="The SQLite database --measure creates (replaced).",
+    )
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=None,
+        help="Worker processes for --measure (default: the importer's).",
+    )
     args = parser.parse_args(argv)
+    if args.measure:
+        return measure(args.measure, args.db, args.workers)
+    if args.source is None or args.out is None:
+        parser.error("give SOURCE and OUT, or --measure DUMP")
     if not (args.source / "Posts.xml").exists():
         parser.error(f"{args.source} holds no Posts.xml")
     counts = scale(args.source, args.out, args.copies)

@@ -256,6 +256,14 @@ def _sqlite_datetime(value: datetime) -> str:
     return str(connection.ops.adapt_datetimefield_value(value))
 
 
+def stored_datetime(value: datetime) -> Any:
+    """``value`` as :func:`insert_rows` stores it on this database, for
+    a field passed in its ``stored``."""
+    if connection.vendor != "sqlite":
+        return value
+    return _sqlite_datetime(value)
+
+
 def _adapter(f: models.Field[Any, Any]) -> Callable[[Any], Any] | None:
     """How a value of ``f`` goes to SQLite (None: as it is)."""
     if isinstance(f, models.DateTimeField):
@@ -271,10 +279,14 @@ def insert_rows(
     model: type[models.Model],
     names: Sequence[str],
     rows: Sequence[Sequence[Any]],
+    stored: Iterable[str] = (),
 ) -> list[int]:
     """Insert rows given as tuples of the fields ``names`` (attribute
     names: ``author_id``); the others take their defaults. Returns the
-    new ids in the order of ``rows``.
+    new ids in the order of ``rows``. On SQLite, the fields named in
+    ``stored`` hold their values as the database stores them already
+    (dates as text, JSON as text: prepared in the import's workers), so
+    nothing is converted here; elsewhere they are the Python values.
 
     The importers' fast path: no model instance per row. On SQLite one
     ``executemany`` writes them, with ids counted on from the largest
@@ -309,7 +321,12 @@ def insert_rows(
         constant.append(
             value if adapt is None or value is None else adapt(value)
         )
-    adapters = [(i, a) for i, f in enumerate(given) if (a := _adapter(f))]
+    ready = set(stored)
+    adapters = [
+        (i, a)
+        for i, f in enumerate(given)
+        if f.attname not in ready and (a := _adapter(f))
+    ]
     quote = connection.ops.quote_name
     table = quote(str(meta.db_table))
     columns = [pk, *given, *rest]
@@ -445,6 +462,79 @@ def bulk_load() -> Iterator[None]:
             for name, value in saved.items():
                 cursor.execute(f"PRAGMA {name} = {int(value)}")
             cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+
+
+def _secondary_indexes(
+    model_classes: Sequence[type[models.Model]],
+) -> dict[str, str]:
+    """name → CREATE INDEX of the models' non-unique indexes, as the
+    migrations made them (Django builds the same statements)."""
+    found: dict[str, str] = {}
+    # Not entered: entering would switch SQLite's foreign keys off, and
+    # building statements needs none of that.
+    editor = connection.schema_editor(collect_sql=True)
+    for model_cls in model_classes:
+        # What migrate runs for these indexes (not in django-stubs).
+        for statement in editor._model_indexes_sql(model_cls):  # type: ignore[attr-defined]
+            sql = str(statement)
+            found[sql.split('"')[1]] = sql
+    return found
+
+
+def _present_indexes(names: Iterable[str]) -> set[str]:
+    wanted = list(names)
+    if not wanted:
+        return set()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            # Only placeholders go into the text; the names are bound.
+            "SELECT name FROM sqlite_master WHERE type = 'index' AND "  # noqa: S608
+            f"name IN ({', '.join(['%s'] * len(wanted))})",
+            wanted,
+        )
+        return {name for (name,) in cursor.fetchall()}
+
+
+def ensure_indexes(*model_classes: type[models.Model]) -> int:
+    """Create the models' non-unique indexes that are missing (a load
+    that :func:`indexes_after` began was killed before it rebuilt
+    them); how many. Does nothing off SQLite."""
+    if connection.vendor != "sqlite":
+        return 0
+    wanted = _secondary_indexes(model_classes)
+    present = _present_indexes(wanted)
+    missing = [sql for name, sql in wanted.items() if name not in present]
+    with connection.cursor() as cursor:
+        for sql in missing:
+            cursor.execute(sql)
+    return len(missing)
+
+
+@contextmanager
+def indexes_after(
+    *model_classes: type[models.Model], when: bool = True
+) -> Iterator[None]:
+    """Drop the models' non-unique indexes for a bulk load into them and
+    build them again afterwards, whatever happens (SQLite builds an
+    index over the rows at once faster than it keeps it up to date row
+    by row). Unique indexes stay: they keep the import keys and the
+    constraints checked. A process killed in between leaves the
+    database working without these indexes (the pages get slower);
+    :func:`ensure_indexes`, which every import runs first, makes them
+    again. Does nothing unless ``when``, off SQLite or inside a
+    transaction (the tests')."""
+    if not when or connection.vendor != "sqlite" or connection.in_atomic_block:
+        yield
+        return
+    names = list(_secondary_indexes(model_classes))
+    quote = connection.ops.quote_name
+    try:
+        with connection.cursor() as cursor:
+            for name in _present_indexes(names):
+                cursor.execute(f"DROP INDEX {quote(name)}")
+        yield
+    finally:
+        ensure_indexes(*model_classes)
 
 
 def ensure_community(

@@ -65,7 +65,7 @@ class Keys:
         pending: dict[str, str] | None = None,
     ) -> None:
         pending = pending or {}
-        now = timezone.now()
+        now = importer.stored_datetime(timezone.now())
         importer.insert_rows(
             ImportKey,
             ("source", "kind", "key", "target_id", "pending", "created_at"),
@@ -80,7 +80,14 @@ class Keys:
                 )
                 for key, target in pairs
             ],
+            stored=("created_at",),
         )
+
+    def any(self, kinds: Iterable[str]) -> bool:
+        """Whether a key of these kinds is there (an earlier run's)."""
+        return ImportKey.objects.filter(
+            source=self.source, kind__in=list(kinds)
+        ).exists()
 
 
 @dataclass

@@ -7,7 +7,13 @@ Django up.
 
 from pathlib import Path
 
-from practica.transfer.xmlrows import DumpError, moment, number, xml_rows
+from practica.transfer.xmlrows import (
+    DumpError,
+    Splits,
+    moment,
+    number,
+    xml_rows,
+)
 
 # file name → root element; all are needed (an export without one of
 # them is not a whole dump).
@@ -29,13 +35,18 @@ TITLE_TYPES, BODY_TYPES, TAG_TYPES = {1, 4, 7}, {2, 5, 8}, {3, 6, 9}
 HISTORY_TYPES = TITLE_TYPES | BODY_TYPES | TAG_TYPES
 
 
-def check_file(directory: Path, name: str) -> dict[str, int]:
+def check_file(
+    directory: Path, name: str, every: int = 1000
+) -> tuple[dict[str, int], Splits | None]:
     """Read one file of the dump without writing: its rows (and the
     votes by type); refuses what the load could not use, naming the
-    file and line. Runs in a worker process for a large dump."""
+    file and line. For Posts.xml, also where its ranges of ``every``
+    rows start (the load parses them in the workers). Runs in a worker
+    process for a large dump."""
     n = 0
     votes: dict[str, int] = {}
-    for line, attrs in xml_rows(directory / name, FILES_READ[name]):
+    splits = Splits(every) if name == "Posts.xml" else None
+    for line, attrs in xml_rows(directory / name, FILES_READ[name], splits):
         where = f"{name}:{line}"
         number(attrs, "Id", where)
         if name == "Users.xml":
@@ -64,4 +75,4 @@ def check_file(directory: Path, name: str) -> dict[str, int]:
             vote = f"votes {attrs.get('VoteTypeId', '')}"
             votes[vote] = votes.get(vote, 0) + 1
         n += 1
-    return {name: n, **votes}
+    return {name: n, **votes}, splits

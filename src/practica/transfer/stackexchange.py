@@ -39,7 +39,7 @@ rows themselves, which is idempotent too.
 """
 
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import partial
@@ -48,7 +48,7 @@ from typing import Any
 
 from django.contrib.auth.hashers import make_password
 from django.contrib.contenttypes.models import ContentType
-from django.db import transaction
+from django.db import connection, models, transaction
 from django.db.models import Max, OuterRef, Subquery
 from django.utils import timezone
 from django.utils.text import slugify
@@ -69,13 +69,12 @@ from practica.conversations.models import (
 )
 from practica.core import text
 from practica.core.models import Activity
-from practica.transfer import markup
+from practica.transfer import markup, se_posts
 from practica.transfer.dumps import (
     DumpError,
     Keys,
     Progress,
     Result,
-    maybe_moment,
     maybe_number,
     moment,
     number,
@@ -93,9 +92,14 @@ from practica.transfer.se_files import (
     TITLE_TYPES,
     check_file,
 )
+from practica.transfer.se_posts import Answer, Other, Question
 from practica.transfer.services import UNCLAIMED_DOMAIN
+from practica.transfer.xmlrows import Splits
 
 BATCH = 1000
+# A first import of this many posts or more (and more than the site
+# holds already) builds the posts' secondary indexes after the load.
+DEFER_INDEXES_FROM = 5000
 LINK_KINDS = {1: LinkKind.LINKED, 3: LinkKind.DUPLICATE}
 MAX_COMMENT = 600
 
@@ -149,10 +153,14 @@ def check_directory(directory: Path) -> None:
 
 
 def check(
-    directory: Path, progress: Progress, pool: Bodies | None = None
-) -> dict[str, int]:
+    directory: Path,
+    progress: Progress,
+    pool: Bodies | None = None,
+    every: int = BATCH,
+) -> tuple[dict[str, int], Splits | None]:
     """Read the whole dump once without writing (the files side by side
-    in the pool's workers when it has some); rows per file.
+    in the pool's workers when it has some); rows per file, and where
+    Posts.xml's ranges of ``every`` rows start.
 
     Refuses what the load could not use, naming the file and line (the
     first such file in the order of ``FILES``).
@@ -161,34 +169,17 @@ def check(
     if (directory / LINKS).exists():
         names.append(LINKS)
     counts: dict[str, int] = {}
-    for found in (pool or Bodies(0)).map(
-        partial(check_file, directory), names
+    splits: Splits | None = None
+    for found, cut in (pool or Bodies(0)).map(
+        partial(check_file, directory, every=every), names
     ):
         counts.update(found)
+        splits = cut or splits
         progress("check", 1)
-    return counts
+    return counts, splits
 
 
-def _tag_names(raw: str) -> list[str]:
-    """``<bug><discussion>`` (older dumps) or ``|bug|discussion|``."""
-    raw = raw.strip()
-    if not raw:
-        return []
-    if raw.startswith("<"):
-        parts = raw[1:-1].split("><")
-    else:
-        parts = raw.strip("|").split("|")
-    return [p for p in dict.fromkeys(p.strip() for p in parts) if p]
-
-
-def _line(raw: str, max_length: int) -> str:
-    value = text.clean_line(
-        raw[: max_length * 4],
-        field="text",
-        max_length=max_length * 4,
-        required=False,
-    )
-    return value[:max_length].strip()
+_line = se_posts.line
 
 
 def _markdown(raw: str) -> str:
@@ -222,10 +213,11 @@ class _Group:
     types: set[int] = field(default_factory=set)
 
 
-# A post on its way in: where it was read, its attributes, and its body
-# converted (Markdown, HTML) by the pool.
-Post = tuple[str, dict[str, str], str, str]
+# A row read here: where it was read and its attributes.
 Row = tuple[str, dict[str, str]]
+# A comment on its way in: a row and its text converted (Markdown, HTML)
+# by the pool.
+Comment4 = tuple[str, dict[str, str], str, str]
 
 USER_FIELDS = (
     "email",
@@ -275,6 +267,15 @@ ANSWER_FIELDS = (
     "created_at",
     "updated_at",
 )
+# Given as the database stores them (se_posts prepares them so on SQLite).
+QUESTION_STORED = (
+    "tag_names",
+    "last_activity_at",
+    "edited_at",
+    "created_at",
+    "updated_at",
+)
+ANSWER_STORED = ("edited_at", "created_at", "updated_at")
 ACTIVITY_FIELDS = (
     "actor_id",
     "verb",
@@ -317,8 +318,10 @@ class StackExchangeImport:
         progress: Progress,
         rerender: bool,
         pool: Bodies | None = None,
+        splits: Splits | None = None,
     ) -> None:
         self.directory = directory
+        self.splits = splits
         self.community = community
         self.site = site
         self.people = Keys(f"se:{site}")
@@ -332,8 +335,6 @@ class StackExchangeImport:
             Tag.objects.filter(community=community).values_list("slug", "pk")
         )
         self.excerpts: dict[int, str] = {}  # excerpt post id → tag slug
-        # a tag as the dump writes it → (name, slug), made once each
-        self.tag_names: dict[str, tuple[str, str]] = {}
         self.conversation_type = ContentType.objects.get_for_model(
             Conversation
         )
@@ -353,7 +354,7 @@ class StackExchangeImport:
         if batch:
             yield batch
 
-    def authors(self, ids: set[int | None]) -> dict[str, int]:
+    def authors(self, ids: Iterable[int | str | None]) -> dict[str, int]:
         return self.people.find("user", ids)
 
     def _bodies(self) -> Any:
@@ -480,26 +481,20 @@ class StackExchangeImport:
             self.tags.update({t.slug: t.pk for t in missing})
             self.result.add("tags", len(missing))
 
-    def _tag_ids(self, names: list[str]) -> list[tuple[int, str]]:
-        found, missing = [], []
-        for raw in names:
-            known = self.tag_names.get(raw)
-            if known is None:
-                name = _line(raw, 40)
-                known = self.tag_names[raw] = (name, slugify(name)[:40])
-            name, slug = known
-            if slug and slug not in self.tags:
+    def _tag_ids(self, tags: list[tuple[str, str]]) -> list[int]:
+        """Ids of the tags (name, slug), made where they are new."""
+        missing = []
+        for name, slug in tags:
+            if slug not in self.tags:
                 self.tags[slug] = 0
                 missing.append(
                     Tag(community=self.community, name=name, slug=slug)
                 )
-            if slug:
-                found.append((slug, name))
         if missing:
             Tag.objects.bulk_create(missing)
             self.tags.update({t.slug: t.pk for t in missing})
             self.result.add("tags", len(missing))
-        return [(self.tags[s], n) for s, n in found]
+        return [self.tags[slug] for _, slug in tags]
 
     # --- Posts.xml -----------------------------------------------------
 
@@ -507,46 +502,22 @@ class StackExchangeImport:
         """Questions and answers in one pass over Posts.xml: each batch's
         questions first, then its answers. An answer read before its
         question (rare: ids rise through the file) waits for the end.
-        Bodies are converted in the pool while earlier batches are
-        written."""
-
-        def new_bodies(batch: list[Row]) -> list[str]:
-            done = self.keys.find(
-                ("question", "answer"), (a["Id"] for _, a in batch)
-            )
-            return [
-                a.get("Body", "")
-                if a.get("PostTypeId") in ("1", "2") and a["Id"] not in done
-                else ""
-                for _, a in batch
-            ]
-
-        waiting: list[Post] = []
-        for batch, bodies in self.pool.pipeline(
-            self._bodies(), self.batches("Posts.xml"), new_bodies
-        ):
+        The pool's workers parse the batches and convert their bodies
+        (:mod:`se_posts`) while earlier batches are written here."""
+        waiting: list[Answer] = []
+        for batch in self._post_batches():
             self._excerpts(batch)
             done = self.keys.find(
-                ("question", "answer"), (a["Id"] for _, a in batch)
+                ("question", "answer"), (p.id for p in batch)
             )
-            questions: list[Post] = []
-            answers: list[Post] = []
-            other = 0
-            for (where, attrs), (body, html) in zip(
-                batch, bodies, strict=True
-            ):
-                kind = attrs.get("PostTypeId")
-                if kind == "1":
-                    questions.append((where, attrs, body, html))
-                elif kind == "2":
-                    answers.append((where, attrs, body, html))
-                else:
-                    other += 1
+            questions = [p for p in batch if isinstance(p, Question)]
+            answers = [p for p in batch if isinstance(p, Answer)]
+            other = len(batch) - len(questions) - len(answers)
             self.result.read["other posts"] = (
                 self.result.read.get("other posts", 0) + other
             )
-            new_questions = [q for q in questions if q[1]["Id"] not in done]
-            new_answers = [p for p in answers if p[1]["Id"] not in done]
+            new_questions = [q for q in questions if q.id not in done]
+            new_answers = [p for p in answers if p.id not in done]
             self.result.skip("questions", len(questions) - len(new_questions))
             self.result.skip("answers", len(answers) - len(new_answers))
             if new_questions or new_answers:
@@ -562,64 +533,111 @@ class StackExchangeImport:
             # Their question was deleted before the dump was taken.
             self.result.skip("answers", len(orphans))
 
-    def _excerpts(self, batch: list[Row]) -> None:
+    def _post_batches(self) -> Iterator[list[se_posts.Post]]:
+        """Posts.xml a batch at a time, ready to write, in file order.
+
+        The workers parse the ranges the check found (or, for a file
+        that cannot be cut, the batches read here). On a first run they
+        convert every body too; when an earlier run wrote posts, only
+        the new posts' bodies are converted, in a second round.
+        """
+        fresh = not self.keys.any(("question", "answer"))
+        options = se_posts.Options(
+            site=self.site,
+            sqlite=connection.vendor == "sqlite",
+            convert=fresh,
+            rerender=self.rerender,
+        )
+        path = self.directory / "Posts.xml"
+        prepared: Iterator[list[se_posts.Post]]
+        if self.splits is not None and self.splits.usable:
+            prepared = (
+                posts
+                for _, posts in self.pool.pipeline(
+                    partial(
+                        se_posts.prepare_range,
+                        path,
+                        self.splits.encoding,
+                        options,
+                    ),
+                    self.splits.ranges(),
+                    _same,
+                )
+            )
+        else:
+            prepared = (
+                posts
+                for _, posts in self.pool.pipeline(
+                    partial(se_posts.prepare, options=options),
+                    self.batches("Posts.xml"),
+                    _same,
+                )
+            )
+        if fresh:
+            yield from prepared
+            return
+
+        def new_bodies(batch: list[se_posts.Post]) -> list[str]:
+            done = self.keys.find(
+                ("question", "answer"), (p.id for p in batch)
+            )
+            return [
+                "" if isinstance(p, Other) or p.id in done else p.body
+                for p in batch
+            ]
+
+        for batch, bodies in self.pool.pipeline(
+            self._bodies(), prepared, new_bodies
+        ):
+            yield se_posts.with_bodies(batch, bodies)
+
+    def _excerpts(self, batch: list[se_posts.Post]) -> None:
         changed: list[Tag] = []
-        for _, attrs in batch:
-            if attrs.get("PostTypeId") != str(TAG_EXCERPT):
+        for post in batch:
+            if not isinstance(post, Other) or post.kind != str(TAG_EXCERPT):
                 continue
-            slug = self.excerpts.get(int(attrs["Id"]))
+            slug = self.excerpts.get(int(post.id))
             if slug is None:
                 continue
-            description = markup.plain(attrs.get("Body", ""))[:300]
-            changed.append(Tag(pk=self.tags[slug], description=description))
+            changed.append(Tag(pk=self.tags[slug], description=post.excerpt))
         if changed:
             Tag.objects.bulk_update(changed, ["description"])
 
-    def _write_questions(self, todo: list[Post]) -> None:
-        people = self.authors(
-            {maybe_number(a, "OwnerUserId", w) for w, a, _, _ in todo}
-        )
+    def _write_questions(self, todo: list[Question]) -> None:
+        people = self.authors({q.owner for q in todo if q.owner})
         rows: list[tuple[Any, ...]] = []
         links: list[list[int]] = []
         accepted: dict[str, str] = {}
         community = self.community.pk
-        for where, a, body, html in todo:
-            created = moment(a, "CreationDate", where)
-            last = maybe_moment(a, "LastActivityDate", where)
-            edited = maybe_moment(a, "LastEditDate", where)
-            closed = maybe_moment(a, "ClosedDate", where)
-            tagged = self._tag_ids(_tag_names(a.get("Tags", "")))
-            title = _line(a.get("Title", ""), 200)
-            if not title:
-                raise DumpError(f"{where}: a question without a Title.")
+        for q in todo:
+            if not q.title:
+                raise DumpError(f"{q.where}: a question without a Title.")
+            links.append(self._tag_ids(q.tags))
             rows.append(
                 (
                     community,
                     Kind.QUESTION,
-                    people.get(a.get("OwnerUserId", "")),
-                    title,
-                    body,
-                    html,
-                    [name for _, name in tagged],
-                    State.CLOSED if closed else State.OPEN,
-                    (
-                        f"Closed on Stack Exchange on {closed:%Y-%m-%d}."
-                        if closed
-                        else ""
-                    ),
-                    maybe_number(a, "Score", where) or 0,
-                    max(0, maybe_number(a, "ViewCount", where) or 0),
-                    max(created, last or created),
-                    edited,
-                    created,
-                    edited or created,
-                    f"se:{self.site}:{a['Id']}"[:64],
+                    people.get(q.owner),
+                    q.title,
+                    q.body,
+                    q.html,
+                    q.tag_names,
+                    State.CLOSED if q.reason else State.OPEN,
+                    q.reason,
+                    q.score,
+                    q.views,
+                    q.last_activity,
+                    q.edited,
+                    q.created,
+                    q.updated,
+                    q.key,
                 )
             )
-            links.append([pk for pk, _ in tagged])
-            if a.get("AcceptedAnswerId"):
-                accepted[a["Id"]] = a["AcceptedAnswerId"]
-        ids = importer.insert_rows(Conversation, QUESTION_FIELDS, rows)
+            if q.accepted:
+                accepted[q.id] = q.accepted
+        ids = importer.insert_rows(
+            Conversation, QUESTION_FIELDS, rows, stored=QUESTION_STORED
+        )
         importer.insert_rows(
             Conversation.tags.through,
             ("conversation_id", "tag_id"),
@@ -631,10 +649,7 @@ class StackExchangeImport:
         )
         self.keys.add(
             "question",
-            [
-                (a["Id"], pk)
-                for (_, a, _, _), pk in zip(todo, ids, strict=True)
-            ],
+            [(q.id, pk) for q, pk in zip(todo, ids, strict=True)],
             pending=accepted,
         )
         kind = self.conversation_type.pk
@@ -648,55 +663,51 @@ class StackExchangeImport:
                     kind,
                     pk,
                     community,
-                    row[3][:300],
-                    {"imported": row[15]},
-                    row[13],
+                    q.title[:300],
+                    q.activity,
+                    q.created,
                 )
-                for row, pk in zip(rows, ids, strict=True)
+                for row, q, pk in zip(rows, todo, ids, strict=True)
             ],
+            stored=("data", "created_at"),
         )
         self.result.add("questions", len(rows))
         self.result.add("activity", len(rows))
 
-    def _write_answers(self, todo: list[Post]) -> list[Post]:
+    def _write_answers(self, todo: list[Answer]) -> list[Answer]:
         """Write the answers whose question is in; return the others."""
-        people = self.authors(
-            {maybe_number(a, "OwnerUserId", w) for w, a, _, _ in todo}
-        )
-        parents = self.keys.find(
-            "question", (a["ParentId"] for _, a, _, _ in todo)
-        )
+        people = self.authors({p.owner for p in todo if p.owner})
+        parents = self.keys.find("question", (p.parent for p in todo))
         rows: list[tuple[Any, ...]] = []
         keys: list[str] = []
-        later: list[Post] = []
+        later: list[Answer] = []
         for post in todo:
-            where, a, body, html = post
-            conversation = parents.get(a["ParentId"])
+            conversation = parents.get(post.parent)
             if conversation is None:
                 later.append(post)
                 continue
-            if not body:
+            if not post.body:
                 self.result.skip("answers")
                 continue
-            created = moment(a, "CreationDate", where)
-            edited = maybe_moment(a, "LastEditDate", where)
-            author = people.get(a.get("OwnerUserId", ""))
+            author = people.get(post.owner)
             rows.append(
                 (
                     conversation,
                     author,
-                    body,
-                    html,
+                    post.body,
+                    post.html,
                     True,
-                    maybe_number(a, "Score", where) or 0,
-                    edited,
-                    importer.digest(author, body),
-                    created,
-                    edited or created,
+                    post.score,
+                    post.edited,
+                    importer.digest(author, post.body),
+                    post.created,
+                    post.updated,
                 )
             )
-            keys.append(a["Id"])
-        ids = importer.insert_rows(Reply, ANSWER_FIELDS, rows)
+            keys.append(post.id)
+        ids = importer.insert_rows(
+            Reply, ANSWER_FIELDS, rows, stored=ANSWER_STORED
+        )
         self.keys.add("answer", zip(keys, ids, strict=True))
         self.result.add("answers", len(rows))
         return later
@@ -743,7 +754,7 @@ class StackExchangeImport:
                 posts[key] = (parent[target], target)
         return posts
 
-    def _write_comments(self, todo: list[Post]) -> None:
+    def _write_comments(self, todo: list[Comment4]) -> None:
         people = self.authors(
             {maybe_number(a, "UserId", w) for w, a, _, _ in todo}
         )
@@ -1071,6 +1082,10 @@ class StackExchangeImport:
         )
 
 
+def _same(value: Any) -> Any:
+    return value
+
+
 def _message(g: _Group, n: int) -> str:
     if n == 1:
         return "Posted on Stack Exchange"
@@ -1089,6 +1104,16 @@ def _recount_conversations(community: Community) -> None:
         comment_count=importer.per_row(Comment, "conversation_id"),
     )
 
+
+# Tables the posts phase fills, whose secondary indexes it may build at
+# its end (importer.indexes_after).
+POST_TABLES: tuple[type[models.Model], ...] = (
+    Conversation,
+    Reply,
+    Activity,
+    Conversation.tags.through,
+    ImportKey,
+)
 
 VOTE_TYPES = {"2": "up", "3": "down", "1": "accepted", "5": "favourite"}
 
@@ -1124,7 +1149,7 @@ def import_stackexchange(
     if workers is None:
         workers = default_workers(directory / "Posts.xml")
     with Bodies(workers) as pool:
-        read = check(directory, step, pool)
+        read, splits = check(directory, step, pool, batch_size)
         if counted is not None:
             counted(read)
         result = _load(
@@ -1137,6 +1162,7 @@ def import_stackexchange(
             batch_size=batch_size,
             rerender=rerender,
             progress=step,
+            splits=splits,
         )
     result.notes.append(
         "Votes.xml: "
@@ -1180,6 +1206,7 @@ def _load(
     batch_size: int,
     rerender: bool,
     progress: Progress,
+    splits: Splits | None = None,
 ) -> Result:
     with (
         importer.bulk_load(),
@@ -1201,6 +1228,8 @@ def _load(
             )
         except importer.CorpusError as exc:
             raise DumpError(str(exc)) from exc
+        # A run killed while the posts' indexes were down left them so.
+        importer.ensure_indexes(*POST_TABLES)
         result = Result(community=target, community_created=created)
         result.read.update(
             {k: v for k, v in read.items() if not k.startswith("votes ")}
@@ -1214,11 +1243,19 @@ def _load(
             progress=progress,
             rerender=rerender,
             pool=pool,
+            splits=splits,
         )
         job.users()
         job.tag_list()
+        posts = read.get("Posts.xml", 0)
+        defer = (
+            posts >= DEFER_INDEXES_FROM
+            and not job.keys.any(("question", "answer"))
+            and posts > Conversation.objects.count() + Reply.objects.count()
+        )
         begun, cpu = time.perf_counter(), time.process_time()
-        job.posts()
+        with importer.indexes_after(*POST_TABLES, when=defer):
+            job.posts()
         result.posts_seconds = time.perf_counter() - begun
         result.posts_cpu = time.process_time() - cpu
         job.comments()

@@ -6,6 +6,7 @@ it without setting Django up.
 """
 
 from collections.abc import Iterator
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from xml.parsers import expat
@@ -18,13 +19,43 @@ class DumpError(ValueError):
     line, and what to do."""
 
 
-def xml_rows(path: Path, root: str) -> Iterator[tuple[int, dict[str, str]]]:
+@dataclass
+class Splits:
+    """Where a file's rows can be cut into ranges of ``every`` rows, as
+    the check found them: (byte offset, line) of each range's first
+    ``<row``, and the byte offset of the root's end tag. Lets worker
+    processes parse the ranges side by side (:func:`range_rows`)."""
+
+    every: int
+    starts: list[tuple[int, int]] = field(default_factory=list)
+    end: int = -1
+    encoding: str | None = None
+    usable: bool = True
+
+    def ranges(self) -> list[tuple[int, int, int]]:
+        """(start, end, first line) of each range, in file order."""
+        bounds = [s for s, _ in self.starts[1:]] + [self.end]
+        return [
+            (start, stop, line)
+            for (start, line), stop in zip(self.starts, bounds, strict=True)
+        ]
+
+
+# Encodings whose bytes read the same when a range is parsed on its own
+# (UTF-16 would need its byte order mark).
+_SPLITTABLE = {None, "utf-8", "utf8", "us-ascii", "ascii"}
+
+
+def xml_rows(
+    path: Path, root: str, splits: Splits | None = None
+) -> Iterator[tuple[int, dict[str, str]]]:
     """(line, attributes) of each ``<row>`` in a Stack Exchange XML file.
 
     Streams the file through expat a megabyte at a time, so memory holds
     one chunk's rows however large the file is. Refuses a missing file,
     a root element other than ``<root>`` and XML that is not
-    well-formed, naming the file and line.
+    well-formed, naming the file and line. With ``splits``, notes where
+    every ``splits.every``-th row starts (for :func:`range_rows`).
     """
     if not path.is_file():
         raise DumpError(f"{path}: the file is missing.")
@@ -34,9 +65,10 @@ def xml_rows(path: Path, root: str) -> Iterator[tuple[int, dict[str, str]]]:
     parser.SetParamEntityParsing(expat.XML_PARAM_ENTITY_PARSING_NEVER)
     found: list[tuple[int, dict[str, str]]] = []
     depth = 0
+    rows = 0
 
     def start(name: str, attrs: dict[str, str]) -> None:
-        nonlocal depth
+        nonlocal depth, rows
         depth += 1
         if depth == 1 and name != root:
             raise DumpError(
@@ -45,14 +77,32 @@ def xml_rows(path: Path, root: str) -> Iterator[tuple[int, dict[str, str]]]:
             )
         if depth == 2 and name == "row":
             found.append((parser.CurrentLineNumber, attrs))
+            if splits is not None and rows % splits.every == 0:
+                splits.starts.append(
+                    (parser.CurrentByteIndex, parser.CurrentLineNumber)
+                )
+            rows += 1
 
     def end(_name: str) -> None:
         nonlocal depth
+        if depth == 1 and splits is not None:
+            splits.end = parser.CurrentByteIndex
         depth -= 1
+
+    def declaration(
+        _version: str, encoding: str | None, _standalone: int
+    ) -> None:
+        if splits is not None:
+            splits.encoding = encoding
+            splits.usable = (encoding and encoding.lower()) in _SPLITTABLE
 
     parser.StartElementHandler = start
     parser.EndElementHandler = end
+    parser.XmlDeclHandler = declaration
     with path.open("rb") as handle:
+        if splits is not None and handle.read(2) in (b"\xff\xfe", b"\xfe\xff"):
+            splits.usable = False  # UTF-16, told by its byte order mark
+        handle.seek(0)
         while True:
             chunk = handle.read(CHUNK)
             try:
@@ -67,6 +117,46 @@ def xml_rows(path: Path, root: str) -> Iterator[tuple[int, dict[str, str]]]:
             found.clear()
             if not chunk:
                 return
+
+
+def range_rows(
+    path: Path, start: int, end: int, line: int, encoding: str | None
+) -> list[tuple[int, dict[str, str]]]:
+    """(line, attributes) of the rows between two byte offsets that the
+    check found (:class:`Splits`); runs in a worker process. The range
+    was well-formed in the check, so an error here means the file
+    changed since."""
+    with path.open("rb") as handle:
+        handle.seek(start)
+        data = handle.read(end - start)
+    parser = expat.ParserCreate(encoding)
+    parser.buffer_text = True
+    parser.SetParamEntityParsing(expat.XML_PARAM_ENTITY_PARSING_NEVER)
+    found: list[tuple[int, dict[str, str]]] = []
+    depth = 0
+    first = line - 1
+
+    def begin(name: str, attrs: dict[str, str]) -> None:
+        nonlocal depth
+        depth += 1
+        if depth == 2 and name == "row":
+            found.append((first + parser.CurrentLineNumber, attrs))
+
+    def finish(_name: str) -> None:
+        nonlocal depth
+        depth -= 1
+
+    parser.StartElementHandler = begin
+    parser.EndElementHandler = finish
+    try:
+        parser.Parse(b"<rows>" + data + b"</rows>", True)
+    except expat.ExpatError as exc:
+        raise DumpError(
+            f"{path.name}:{first + exc.lineno}: not well-formed XML "
+            f"({expat.ErrorString(exc.code)}); the file changed after "
+            "the check: run the import again."
+        ) from exc
+    return found
 
 
 def maybe_number(attrs: dict[str, str], key: str, where: str) -> int | None:
