@@ -160,3 +160,30 @@ def test_keyset_descending_and_tampered_types():
             size=2,
         )
     assert "cursor" in exc.value.message_dict
+
+
+@pytest.mark.parametrize(
+    ("address", "ok"),
+    [
+        ("ada@example.org", True),
+        ("se-bikes-21@unclaimed.invalid", False),
+        ("x@INVALID", False),
+        ("x@invalid.example.org", True),
+        ("no-domain", False),
+    ],
+)
+def test_only_deliverable_addresses_are_mailed(address, ok):
+    from practica.core import mail
+
+    assert mail.deliverable(address) is ok
+
+
+def test_mail_to_nowhere_is_not_sent(mailoutbox):
+    from practica.core import mail
+
+    mail.send(to=["p@unclaimed.invalid"], subject="s", text="t")
+    assert mailoutbox == []
+    mail.send(
+        to=["p@unclaimed.invalid", "ada@example.org"], subject="s", text="t"
+    )
+    assert [m.to for m in mailoutbox] == [["ada@example.org"]]

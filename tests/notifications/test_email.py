@@ -180,6 +180,23 @@ def test_email_goes_to_the_address_chosen_for_notifications(
 
 
 @pytest.mark.django_db
+def test_an_unclaimed_imported_account_is_never_emailed(community, smtp_sink):
+    # Imported accounts wait for their owner at a placeholder address in
+    # the .invalid domain, which no mail can reach.
+    imported = member(community, user__email="se-bikes-21@unclaimed.invalid")
+    ada = member(community)
+    mention(community, imported)
+    mention(community, ada)
+    fan_out()
+    assert emails.send_due() == 1
+    [message] = smtp_sink.wait(1)
+    assert message.envelope_to == [ada.email]
+    skipped = Delivery.objects.get(user=imported)
+    assert skipped.state == DeliveryState.SKIPPED
+    assert "not yet claimed" in skipped.note
+
+
+@pytest.mark.django_db
 def test_bad_settings_are_refused_naming_each_field(user):
     with pytest.raises(ValidationError) as exc:
         services.preference_update(

@@ -6,7 +6,6 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.mail import send_mail
 from django.core.validators import validate_email
 from django.db import transaction
 from django.db.models import Count, F, Q
@@ -27,7 +26,7 @@ from practica.communities.models import (
     Status,
     Visibility,
 )
-from practica.core import activity, text, validation
+from practica.core import activity, mail, text, validation
 
 RESERVED_SLUGS = {"new", "mine", "api", "admin", "static", "media"}
 MIN_STATEMENT = 20
@@ -479,11 +478,8 @@ def invitation_create(
         f"{invitation.expires_at:%d %B %Y}.\n"
     )
     transaction.on_commit(
-        lambda: send_mail(
-            f"Invitation to {community.name}",
-            body,
-            settings.DEFAULT_FROM_EMAIL,
-            [email],
+        lambda: mail.send(
+            to=[email], subject=f"Invitation to {community.name}", text=body
         )
     )
     activity.record(

@@ -294,6 +294,8 @@ def send_one(pk: int, *, now: datetime | None = None) -> str:
     pref = Preference.objects.filter(user_id=d.user_id).first()
     if not d.user.is_active:
         built: dict[str, Any] | str = "Their account is closed."
+    elif not mail.deliverable(address(d.user, pref)):
+        built = "No address to send to (an imported account not yet claimed)."
     elif d.notification_id:
         built = _notification_message(d, pref)
     else:
