@@ -88,7 +88,7 @@ class FacetOut(Schema):
 
 class FacetsOut(Schema):
     """Counts over all results (not only this page), only of what you
-    may see; estimates when the page's ``approximate`` is true."""
+    may see; estimates when the page's approximate is true."""
 
     type: list[FacetOut]
     tag: list[FacetOut]
