@@ -139,6 +139,15 @@ def _children_cpu() -> dict[int, float]:
     return found
 
 
+def _peak_rss_mb() -> float:
+    """This process's peak resident memory so far (VmHWM), in MB."""
+    with open("/proc/self/status") as handle:
+        for row in handle:
+            if row.startswith("VmHWM:"):
+                return int(row.split()[1]) / 1024
+    return 0.0
+
+
 def measure(dump: Path, db: Path, workers: int | None) -> int:
     """Import ``dump`` into a new SQLite database ``db``, phase by phase
     timed; prints the table."""
@@ -155,7 +164,7 @@ def measure(dump: Path, db: Path, workers: int | None) -> int:
 
     call_command("migrate", verbosity=0)
     print(f"code: {stackexchange.__file__}")
-    rows: list[tuple[str, float, dict[int, float], float, float]] = []
+    rows: list[tuple[str, float, dict[int, float], float, float, float]] = []
 
     def timed(name: str, real: Any) -> Any:
         def run(self: Any, *args: Any, **kw: Any) -> Any:
@@ -175,6 +184,7 @@ def measure(dump: Path, db: Path, workers: int | None) -> int:
                         },
                         time.perf_counter() - wall,
                         os.getloadavg()[0],
+                        _peak_rss_mb(),
                     )
                 )
 
@@ -192,19 +202,28 @@ def measure(dump: Path, db: Path, workers: int | None) -> int:
     wall = time.perf_counter() - wall
     me2 = resource.getrusage(resource.RUSAGE_SELF)
     kids2 = resource.getrusage(resource.RUSAGE_CHILDREN)
-    print(f"{'phase':12} {'main CPU':>9} {'workers CPU':>18} {'wall':>7} load")
-    for name, cpu, per, took, load in rows:
-        each = " ".join(f"{v:.2f}" for v in sorted(per.values())) or "-"
-        print(f"{name:12} {cpu:9.2f} {each:>18} {took:7.2f} {load:.1f}")
+    print(
+        f"{'phase':12} {'main CPU':>9} {'workers CPU':>18} {'wall':>7} "
+        "load  peak RSS (MB)"
+    )
+    for name, cpu, per, took, load, peak in rows:
+        each = " ".join(f"{v:.2f}" for v in sorted(per.values()) if v)
+        print(
+            f"{name:12} {cpu:9.2f} {each or '-':>18} {took:7.2f} "
+            f"{load:4.1f}  {peak:.0f}"
+        )
     posts = result.created.get("questions", 0) + result.created.get(
         "answers", 0
     )
     phase = next(r for r in rows if r[0] == "posts")
+    both = phase[1] + sum(phase[2].values())
     path = max([phase[1], *phase[2].values()])
     print(
         f"posts {posts:,}: main {phase[1]:.2f} CPU-s "
         f"({posts / phase[1]:,.0f} posts per CPU-s), critical path "
-        f"{path:.2f} CPU-s ({posts / path:,.0f} posts/s on idle cores)"
+        f"{path:.2f} CPU-s ({posts / path:,.0f} posts/s with a core "
+        f"each); all processes {both:.2f} CPU-s ({2 * posts / both:,.0f} "
+        "posts/s on two idle cores)"
     )
     main_cpu = me2.ru_utime + me2.ru_stime - me.ru_utime - me.ru_stime
     kids_cpu = kids2.ru_utime + kids2.ru_stime - kids.ru_utime - kids.ru_stime

@@ -28,8 +28,12 @@ root element, ids and dates where they must be), so bad input stops the
 import before anything is written, naming the file and line; then the
 load, in batches of ``batch_size`` rows, one transaction each, rows
 written as tuples with one ``executemany`` per table (no model instance
-per row). Bodies are converted in worker processes (``transfer.pool``)
-while the main process writes, and the files are checked in parallel.
+per row). The files are checked in parallel in worker processes
+(``transfer.pool``); the check notes where Posts.xml can be cut into
+batches, and the workers parse and prepare those ranges, bodies
+converted (``transfer.se_posts``), while this process writes the ones
+before. A large first import on SQLite builds the posts' secondary
+indexes after the load (``importer.indexes_after``).
 Each imported record leaves an :class:`ImportKey` in
 the same transaction, so a run killed midway leaves whole records only,
 and the next run skips what exists and finishes the rest: the result is
@@ -171,7 +175,7 @@ def check(
     counts: dict[str, int] = {}
     splits: Splits | None = None
     for found, cut in (pool or Bodies(0)).map(
-        partial(check_file, directory, every=every), names
+        partial(check_file, directory, every=max(1, every)), names
     ):
         counts.update(found)
         splits = cut or splits

@@ -34,6 +34,8 @@ class Splits:
 
     def ranges(self) -> list[tuple[int, int, int]]:
         """(start, end, first line) of each range, in file order."""
+        if not self.starts:
+            return []
         bounds = [s for s, _ in self.starts[1:]] + [self.end]
         return [
             (start, stop, line)
