@@ -3,7 +3,8 @@
 Converting and sanitising a post's HTML costs about as much as
 everything else the importer does for it, and it needs nothing from the
 database, so the importers hand each batch's bodies to a process pool
-while the main process parses the XML and writes the batches before it.
+(for Stack Exchange's posts, a range of Posts.xml to parse and prepare
+as well) while the main process writes the batches before it.
 Results come back in the order the batches went in (the same rows and
 ids as one process would give). With ``workers`` below 2 everything
 runs here, in order: small dumps (and the tests) do not pay for

@@ -221,7 +221,7 @@ class _Group:
 Row = tuple[str, dict[str, str]]
 # A comment on its way in: a row and its text converted (Markdown, HTML)
 # by the pool.
-Comment4 = tuple[str, dict[str, str], str, str]
+CommentIn = tuple[str, dict[str, str], str, str]
 
 USER_FIELDS = (
     "email",
@@ -758,7 +758,7 @@ class StackExchangeImport:
                 posts[key] = (parent[target], target)
         return posts
 
-    def _write_comments(self, todo: list[Comment4]) -> None:
+    def _write_comments(self, todo: list[CommentIn]) -> None:
         people = self.authors(
             {maybe_number(a, "UserId", w) for w, a, _, _ in todo}
         )
