@@ -1003,6 +1003,13 @@ class StackExchangeImport:
         self.keys.add("link", zip(keys, ids, strict=True))
         self.result.add("links", len(rows))
 
+    def _chunks(self, queryset: Any) -> Iterator[list[int]]:
+        """The queryset's ids, in its order, a batch at a time."""
+        ids = list(queryset.values_list("pk", flat=True))
+        size = max(1, min(self.batch_size, importer.LOOKUP))
+        for start in range(0, len(ids), size):
+            yield ids[start : start + size]
+
     def _current_revisions(self) -> None:
         # The newest revision holds the text as it is now (in Practica's
         # Markdown; older ones keep the author's Stack Exchange Markdown),
@@ -1012,35 +1019,51 @@ class StackExchangeImport:
         questions = Conversation.objects.filter(
             community=community, import_key__startswith=f"se:{self.site}:"
         )
+        # A batch at a time (only the ids of all of them are held): the
+        # rows carry their bodies, and a large dump has many.
         no_history = questions.exclude(
             pk__in=Revision.objects.filter(
                 conversation__in=questions, reply__isnull=True
             ).values("conversation_id")
-        ).values_list("pk", "author_id", "title", "body", "created_at")
-        importer.insert_rows(
-            Revision,
-            REVISION_FIELDS,
-            [
-                (pk, None, 1, author, title, body, "Imported", created or now)
-                for pk, author, title, body, created in no_history
-            ],
         )
+        for chunk in self._chunks(no_history):
+            importer.insert_rows(
+                Revision,
+                REVISION_FIELDS,
+                [
+                    (pk, None, 1, author, title, body, "Imported", when or now)
+                    for pk, author, title, body, when in _in_order(
+                        chunk,
+                        Conversation.objects.filter(pk__in=chunk).values_list(
+                            "pk", "author_id", "title", "body", "created_at"
+                        ),
+                    )
+                ],
+            )
         answers = Reply.objects.filter(conversation__in=questions)
         bare = answers.exclude(
             pk__in=Revision.objects.filter(
                 conversation__in=questions, reply__isnull=False
             ).values("reply_id")
-        ).values_list(
-            "pk", "conversation_id", "author_id", "body", "created_at"
         )
-        importer.insert_rows(
-            Revision,
-            REVISION_FIELDS,
-            [
-                (c, pk, 1, author, "", body, "Imported", created or now)
-                for pk, c, author, body, created in bare
-            ],
-        )
+        for chunk in self._chunks(bare):
+            importer.insert_rows(
+                Revision,
+                REVISION_FIELDS,
+                [
+                    (c, pk, 1, author, "", body, "Imported", when or now)
+                    for pk, c, author, body, when in _in_order(
+                        chunk,
+                        Reply.objects.filter(pk__in=chunk).values_list(
+                            "pk",
+                            "conversation_id",
+                            "author_id",
+                            "body",
+                            "created_at",
+                        ),
+                    )
+                ],
+            )
         newest = (
             Revision.objects.filter(
                 conversation_id=OuterRef("conversation_id"),
@@ -1084,6 +1107,14 @@ class StackExchangeImport:
                 ]
             )
         )
+
+
+def _in_order(
+    ids: list[int], rows: Iterable[tuple[Any, ...]]
+) -> list[tuple[Any, ...]]:
+    """``rows`` (id first) in the order of ``ids``."""
+    found = {row[0]: row for row in rows}
+    return [found[pk] for pk in ids]
 
 
 def _same(value: Any) -> Any:
