@@ -436,9 +436,16 @@ def update_rows(
 
 
 # SQLite settings for a bulk load: a larger page cache (the indexes of
-# the tables being filled stay in memory) and checkpoints of the
-# write-ahead log at the end rather than every 4 MB.
-BULK_PRAGMAS = {"cache_size": -131072, "wal_autocheckpoint": 100_000}
+# the tables being filled stay in memory), checkpoints of the
+# write-ahead log at the end rather than every 4 MB, and temporary
+# structures (sorts for the indexes built after the load, the closing
+# UPDATEs') in files rather than in memory, which otherwise grew with
+# the dump (a 40x Stack Exchange dump: 487 -> 400 MB at its peak).
+BULK_PRAGMAS = {
+    "cache_size": -131072,
+    "wal_autocheckpoint": 100_000,
+    "temp_store": 1,
+}
 
 
 @contextmanager
