@@ -40,14 +40,6 @@ _OPTIONS = api._to_rust_conversion_options(
 )
 _convert = api._rust.convert
 _BLANKS = re.compile(r"\n{3,}")
-# Built once: ``nh3.clean`` builds its sanitiser from the allow-lists on
-# every call, a third of its time on a post.
-_SANITISER = nh3.Cleaner(
-    tags=text.ALLOWED_TAGS,
-    attributes=text.ALLOWED_ATTRIBUTES,
-    url_schemes={"http", "https", "mailto"},
-    link_rel="nofollow noopener noreferrer",
-)
 
 
 def to_markdown(source_html: str) -> str:
@@ -64,7 +56,7 @@ def to_markdown(source_html: str) -> str:
 def safe_html(source_html: str) -> str:
     """The source's HTML, sanitised exactly as ``render_markdown``
     sanitises ours (same tags, attributes, schemes and link rel)."""
-    return _SANITISER.clean(source_html).strip()
+    return text.SANITISER.clean(source_html).strip()
 
 
 def plain(source_html: str) -> str:
