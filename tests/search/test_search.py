@@ -277,3 +277,18 @@ def test_excerpts_find_words_deep_in_a_long_thread(site):
     # and a word near the start is marked from the first window alone
     hits = search(UserFactory(), "long pumps").hits
     assert "<b>pumps</b>" in hits[0].snippet_html
+
+
+@pytest.mark.django_db
+def test_a_visitors_scope_follows_each_communitys_visibility_at_once():
+    # The signed-out scope's query is compiled once per process; what it
+    # finds is read fresh every time.
+    first = CommunityFactory(slug="first")
+    assert backends.scope(AnonymousUser()).slugs == {"first": first.pk}
+    later = CommunityFactory(slug="later")
+    first.visibility = "private"
+    first.save()
+    found = backends.scope(AnonymousUser())
+    assert found.slugs == {"later": later.pk}
+    assert found.ids == [later.pk]
+    assert found.names == {later.pk: ("later", later.name)}

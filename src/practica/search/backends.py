@@ -23,6 +23,7 @@ from django.db.models import Q
 
 from practica import access
 from practica.communities.models import Community
+from practica.core import sql
 from practica.search import engine, indexer
 from practica.search.documents import ORGANISATION
 from practica.search.query import Parsed, parse
@@ -88,12 +89,24 @@ class Scope:
         return ",".join(map(str, sorted(self.ids)))
 
 
+# A signed-out visitor's scope, compiled once per process (see
+# core.sql): building the query cost more than the rest of a cached
+# search page.
+_PUBLIC_SCOPE = sql.Prepared(
+    lambda: access.visible_communities(None).values_list("pk", "slug", "name")
+)
+
+
 def scope(viewer: Any, community: Any = None) -> Scope:
     """The viewer's scope (one query), inside ``community`` if given."""
-    visible = access.visible_communities(viewer)
-    if community is not None:
-        visible = visible.filter(pk=community.pk)
-    rows = list(visible.values_list("pk", "slug", "name"))
+    rows: list[Any]
+    if community is None and not getattr(viewer, "is_authenticated", False):
+        rows = _PUBLIC_SCOPE()
+    else:
+        visible = access.visible_communities(viewer)
+        if community is not None:
+            visible = visible.filter(pk=community.pk)
+        rows = list(visible.values_list("pk", "slug", "name"))
     ids = [pk for pk, _, _ in rows]
     if community is None and getattr(viewer, "is_authenticated", False):
         ids.append(ORGANISATION)
