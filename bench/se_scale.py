@@ -115,8 +115,15 @@ def scale(source: Path, out: Path, copies: int) -> dict[str, int]:
     return written
 
 
-PHASES = ("users", "tag_list", "posts", "comments", "history")
-PHASES += ("post_links", "finish")
+PHASES: tuple[str, ...] = (
+    "users",
+    "tag_list",
+    "posts",
+    "comments",
+    "history",
+    "post_links",
+    "finish",
+)
 TICK = os.sysconf("SC_CLK_TCK")
 
 

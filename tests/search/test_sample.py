@@ -199,7 +199,9 @@ def test_a_lone_phrase_ranks_title_and_body_matches_together():
         "conversation:3": doc(
             3, "The race condition", "Another race condition here."
         ),
-        "conversation:4": doc(4, "Condition of the race", "race and condition"),
+        "conversation:4": doc(
+            4, "Condition of the race", "race and condition"
+        ),
         "conversation:5": doc(5, "Race condition", "secret", PRIVATE),
     }
     for i in range(6, 40):
