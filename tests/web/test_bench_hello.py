@@ -28,6 +28,8 @@ def test_the_benchmark_mounts_it(client, monkeypatch, settings):
         settings.ROOT_URLCONF = importlib.reload(urls).__name__
         clear_url_caches()
         assert client.get("/bench/hello/").content == b"Hello, world!"
+        # First, as in a bare project: no other route is tried before it.
+        assert urls.urlpatterns[0].callback is bench_hello  # type: ignore[union-attr]
     finally:
         monkeypatch.delenv("PRACTICA_BENCH")
         importlib.reload(urls)

@@ -7,8 +7,11 @@ urlpatterns = [
     path("", views.home, name="home"),
 ]
 
-# Each app keeps its own pages; the web app only mounts them.
+# Each app keeps its own pages; the web app only mounts them. Routes are
+# tried in order, so the busiest come first: search (one route of its
+# own) before the apps whose routes it would otherwise fail through.
 app_patterns = [
+    path("", include("practica.search.urls")),
     path("", include("practica.communities.urls")),
     path("", include("practica.accounts.urls")),
     path("", include("practica.conversations.urls")),
@@ -17,6 +20,5 @@ app_patterns = [
     path("", include("practica.mentoring.urls")),
     path("", include("practica.notifications.urls")),
     path("", include("practica.analytics.urls")),
-    path("", include("practica.search.urls")),
     path("", include("practica.transfer.urls")),
 ]
