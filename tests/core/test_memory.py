@@ -47,6 +47,7 @@ def test_settle_compiles_practicas_templates(settled: None) -> None:
     )
 
 
+@pytest.mark.django_db  # request_finished also closes old connections
 def test_survivors_of_a_full_pass_are_frozen_after_the_request(
     settled: None,
 ) -> None:
