@@ -29,15 +29,6 @@ from tests.factories import PASSWORD, CommunityFactory, UserFactory, member
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def imported(community):
-    person = member(community, user__display_name="Ada Imported")
-    person.email = "se-bikes-21@unclaimed.invalid"
-    person.set_unusable_password()
-    person.save()
-    return person
-
-
 def queued():
     """The invitations waiting in the task queue, as (id, email, by)."""
     from django_tasks_db.models import DBTaskResult
