@@ -28,6 +28,32 @@ def _media(settings, tmp_path):
     engine.forget()
 
 
+@pytest.fixture(autouse=True)
+def _list_stamps_at_once(request):
+    """On PostgreSQL the list stamps' triggers run at commit (migration
+    conversations 0005), and a test's transaction never commits: in such
+    a test they run after each statement instead, as each statement of a
+    site commits. Tests on a transactional database see them at commit,
+    as the site does."""
+    names = set(request.fixturenames)
+    marker = request.node.get_closest_marker("django_db")
+    if "transactional_db" in names or (
+        marker and marker.kwargs.get("transaction")
+    ):
+        return
+    if not (marker or "db" in names):
+        return
+    request.getfixturevalue("db")
+    from django.db import connection
+
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SET CONSTRAINTS conversations_list_stamp, "
+                "conversations_list_stamp_author IMMEDIATE"
+            )
+
+
 @pytest.fixture(scope="session", autouse=True)
 def _no_stray_connections(django_db_setup, django_db_blocker):
     """On PostgreSQL, end any connection a test left open (a thread's, a

@@ -14,7 +14,7 @@ from ninja.params.functions import Query
 
 from practica.accounts import selectors as people
 from practica.api.auth import OPTIONAL, OPTIONAL_EXTRA, actor, viewer
-from practica.api.lists import page_response
+from practica.api.lists import page_response, stamped_page_response
 from practica.api.pagination import Cursor, cursor_guard
 from practica.api.params import FromRevision, ToRevision
 from practica.api.problems import problems
@@ -228,19 +228,34 @@ def community_conversation_list(
     The same sorts and filters as GET /conversations.
     """
     who = viewer(request)
-    community = communities.community_head(viewer=who, slug=slug)
+    community, stamp = selectors.list_head(viewer=who, slug=slug)
+    filters = {
+        "sort": sort,
+        "tag": tag.strip(),
+        "kind": kind or "",
+        "status": status or "",
+    }
     with cursor_guard(cursor):
-        page = selectors.conversation_list(
-            viewer=who,
-            community=community,
-            sort=sort,
-            tag=tag.strip(),
-            kind=kind or "",
-            status=status or "",
-            cursor=cursor,
-            stamps=True,
+        if cursor:
+            page = selectors.conversation_list(
+                viewer=who,
+                community=community,
+                cursor=cursor,
+                stamps=True,
+                **filters,
+            )
+            return _page(page, who=who, first=False)
+        # The first page is cached whole under the community's list
+        # stamp: what it holds depends on nothing else (who may see it
+        # is decided by list_head, before the cache).
+        return stamped_page_response(
+            (stamp, tuple(filters.values())),
+            lambda: selectors.conversation_list(
+                viewer=who, community=community, **filters
+            ),
+            schema=ConversationOut,
+            parts=_parts,
         )
-    return _page(page, who=who, first=not cursor)
 
 
 @router.get(

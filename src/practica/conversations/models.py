@@ -442,3 +442,20 @@ class Flag(models.Model):
 
     def __str__(self) -> str:
         return self.reason[:40]
+
+
+class ListStamp(models.Model):
+    """A number per community that changes with every change to what its
+    conversation lists show: a conversation added, changed, moved or
+    deleted (any column: its votes, answers, views, tags, state), or its
+    author renamed. Written only by the database's own triggers
+    (migration 0005), so that no write path, the admin's and bulk
+    updates included, can forget it; a signed-out visitor's list is
+    cached under it (selectors.list_head). No foreign key: a community's
+    deletion may bump it while it goes."""
+
+    community_id = models.BigIntegerField(primary_key=True)
+    n = models.BigIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.community_id}: {self.n}"

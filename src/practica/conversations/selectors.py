@@ -39,6 +39,7 @@ from practica.conversations.models import (
     Flag,
     FlagState,
     Kind,
+    ListStamp,
     Reply,
     Revision,
     State,
@@ -46,7 +47,7 @@ from practica.conversations.models import (
     Vote,
     Worked,
 )
-from practica.core import sql, text
+from practica.core import cache, sql, text
 from practica.core.models import Activity
 from practica.core.pagination import Page, keyset, page_of
 from practica.search import backends as search
@@ -488,6 +489,11 @@ _list_head = sql.Prepared(
             newest_tag=_of_tags(Max("id")),
             uses=_of_tags(Sum("use_count")),
             uses_by_tag=_of_tags(Sum(F("use_count") * F("id"))),
+            list_stamp=Subquery(
+                ListStamp.objects.filter(community_id=OuterRef("pk")).values(
+                    "n"
+                )[:1]
+            ),
         )
         .values_list(
             *community_selectors.HEAD_FIELDS,
@@ -495,6 +501,7 @@ _list_head = sql.Prepared(
             "newest_tag",
             "uses",
             "uses_by_tag",
+            "list_stamp",
         )[:1]
     ),
     slug=str,
@@ -502,17 +509,25 @@ _list_head = sql.Prepared(
 
 
 def list_head(*, viewer: Any, slug: str) -> tuple[Community, tuple[int, ...]]:
-    """community_head (404 for a community the viewer may not see) with a
-    stamp of its tag set, in one query compiled once: how many tags, the
-    newest, and their uses (in total and weighted by tag, so that one tag
-    gaining a use and another losing one changes it too). The tag
-    choices, in their order by use, change only when this does."""
+    """community_head (404 for a community the viewer may not see) and a
+    stamp of everything its conversation lists show, in one query
+    compiled once: the community's id, creation and version, its tag set
+    (how many tags, the newest, and their uses, in total and weighted by
+    tag, so that one tag gaining a use and another losing one changes it
+    too; the tag choices, in their order by use, change only when these
+    do) and its ListStamp, which every change to its conversations or
+    their authors' names moves."""
     found = _list_head(slug=slug)
     row = found[0] if found else None
     community = community_selectors.head_from(
         row, alias=_list_head.alias, viewer=viewer, action="view"
     )
-    return community, tuple(value or 0 for value in found[0][-4:])
+    return community, (
+        community.pk,
+        cache.stamp(community.created_at),
+        community.version,
+        *(value or 0 for value in found[0][-5:]),
+    )
 
 
 _tag_choices = sql.Prepared(

@@ -8,6 +8,7 @@ only the fragment that changed; without JavaScript the same forms post
 and redirect back.
 """
 
+import functools
 from collections.abc import Callable
 from typing import Any, cast
 
@@ -183,18 +184,22 @@ def _list(
     *,
     template_context: dict[str, Any],
     fetch: Callable[..., Page[Conversation]],
-    tag_stamp: tuple[int, ...] = (),
+    stamp: tuple[int, ...] | None = None,
 ) -> HttpResponse:
-    page, cursor_error, more = _page_or_restart(
-        fetch, request.GET.get("cursor") or None
-    )
-    template = LIST
-    if _fragment(request):
-        template += "#rows" if more else "#results"
+    """A list page (or its htmx fragment). A signed-out visitor's page
+    comes whole from the cache: with ``stamp`` (selectors.list_head's,
+    for one community's list) it is looked up before anything is listed,
+    so a hit runs no other query; without (a list across communities)
+    it is keyed by the listed rows' stamps (what each row shows: its
+    version, views, names)."""
     show_community = bool(template_context.get("show_community"))
     form = template_context.get("form")
+    listed = functools.cache(
+        lambda: _page_or_restart(fetch, request.GET.get("cursor") or None)
+    )
 
     def context() -> dict[str, Any]:
+        page, cursor_error, _ = listed()
         found = {
             **template_context,
             "page": page,
@@ -206,50 +211,34 @@ def _list(
         return found
 
     if request.user.is_authenticated or _fragment(request):
+        template = LIST
+        if _fragment(request):
+            template += "#rows" if listed()[2] else "#results"
         response = render(request, template, context())
     else:
-        response = _visitor_list(
+        if stamp is None:
+            page = listed()[0]
+            stamp = (
+                tuple(_row_parts(c, show_community) for c in page.items),
+                page.next_cursor,
+            )
+
+        def build() -> tuple[str, int]:
+            html = render_to_string(LIST, context(), request)
+            moments = [t for c in listed()[0].items for t in _row_times(c)]
+            return html, cache.fresh_for(*moments)
+
+        response = pages.visitor_page(
             request,
-            page,
-            tag_stamp,
+            "list",
+            template_context.get("heading", ""),  # a rename shows at once
             show_community,
-            context,
-            heading=template_context.get("heading", ""),
+            stamp,
+            templates=[LIST, ROW, "web/_field.html", TABS],
+            build=build,
         )
     patch_vary_headers(response, ["HX-Request"])
     return response
-
-
-def _visitor_list(
-    request: Request,
-    page: Page[Conversation],
-    tag_stamp: tuple[int, ...],
-    show_community: bool,
-    context: Callable[[], dict[str, Any]],
-    *,
-    heading: str,
-) -> HttpResponse:
-    """A list as every signed-out visitor sees it, whole from the cache:
-    keyed by what each row shows (its version, views, names), the stamp
-    of the tag filter's choices (selectors.list_head) and the address, so
-    any change to a row, a new row or a new tag shows at once."""
-
-    def build() -> tuple[str, int]:
-        html = render_to_string(LIST, context(), request)
-        moments = [t for c in page.items for t in _row_times(c)]
-        return html, cache.fresh_for(*moments)
-
-    return pages.visitor_page(
-        request,
-        "list",
-        heading,  # names the community: a rename shows at once
-        show_community,
-        tag_stamp,
-        tuple(_row_parts(c, show_community) for c in page.items),
-        page.next_cursor,
-        templates=[LIST, ROW, "web/_field.html", TABS],
-        build=build,
-    )
 
 
 def _row_times(c: Conversation) -> tuple[Any, Any]:
@@ -279,7 +268,7 @@ def conversation_list(
     request: Request, slug: str, sort: str = ""
 ) -> HttpResponse:
     viewer = request.user
-    community, tag_stamp = selectors.list_head(viewer=viewer, slug=slug)
+    community, stamp = selectors.list_head(viewer=viewer, slug=slug)
 
     def filter_form() -> ListFilterForm:
         form = ListFilterForm(request.GET or None)
@@ -308,7 +297,7 @@ def conversation_list(
     return _list(
         request,
         fetch=fetch,
-        tag_stamp=tag_stamp,
+        stamp=stamp,
         template_context={
             "community": community,
             "form": form,

@@ -34,6 +34,9 @@ class Remembered(URLResolver):
         found = self._seen.get(path)
         if found is None:
             found = super().resolve(path)  # Resolver404 is not kept
+            # What was tried before the match is for the 404 page only;
+            # the resolver above would copy it on every request.
+            found.tried = []
             if len(self._seen) >= LIMIT:
                 self._seen.clear()
             self._seen[path] = found
