@@ -229,30 +229,29 @@ def community_conversation_list(
     """
     who = viewer(request)
     community, stamp = selectors.list_head(viewer=who, slug=slug)
-    filters = {
-        "sort": sort,
-        "tag": tag.strip(),
-        "kind": kind or "",
-        "status": status or "",
-    }
+    filters = (sort, tag.strip(), kind or "", status or "")
+
+    def listed(*, stamps: bool) -> Page[Conversation]:
+        return selectors.conversation_list(
+            viewer=who,
+            community=community,
+            sort=filters[0],
+            tag=filters[1],
+            kind=filters[2],
+            status=filters[3],
+            cursor=cursor,
+            stamps=stamps,
+        )
+
     with cursor_guard(cursor):
         if cursor:
-            page = selectors.conversation_list(
-                viewer=who,
-                community=community,
-                cursor=cursor,
-                stamps=True,
-                **filters,
-            )
-            return _page(page, who=who, first=False)
+            return _page(listed(stamps=True), who=who, first=False)
         # The first page is cached whole under the community's list
         # stamp: what it holds depends on nothing else (who may see it
         # is decided by list_head, before the cache).
         return stamped_page_response(
-            (stamp, tuple(filters.values())),
-            lambda: selectors.conversation_list(
-                viewer=who, community=community, **filters
-            ),
+            (stamp, filters),
+            lambda: listed(stamps=False),
             schema=ConversationOut,
             parts=_parts,
         )

@@ -9,7 +9,7 @@ and redirect back.
 """
 
 import functools
-from collections.abc import Callable
+from collections.abc import Callable, Hashable
 from typing import Any, cast
 
 from django.contrib import messages
@@ -184,7 +184,7 @@ def _list(
     *,
     template_context: dict[str, Any],
     fetch: Callable[..., Page[Conversation]],
-    stamp: tuple[int, ...] | None = None,
+    stamp: Hashable | None = None,
 ) -> HttpResponse:
     """A list page (or its htmx fragment). A signed-out visitor's page
     comes whole from the cache: with ``stamp`` (selectors.list_head's,
