@@ -30,11 +30,11 @@ def _media(settings, tmp_path):
 
 @pytest.fixture(autouse=True)
 def _list_stamps_at_once(request):
-    """On PostgreSQL the list stamps' triggers run at commit (migration
-    conversations 0005), and a test's transaction never commits: in such
-    a test they run after each statement instead, as each statement of a
-    site commits. Tests on a transactional database see them at commit,
-    as the site does."""
+    """On PostgreSQL the list stamps' triggers run at commit (migrations
+    conversations 0005 and 0006), and a test's transaction never
+    commits: in such a test they run after each statement instead, as
+    each statement of a site commits. Tests on a transactional database
+    see them at commit, as the site does."""
     names = set(request.fixturenames)
     marker = request.node.get_closest_marker("django_db")
     if "transactional_db" in names or (
@@ -50,7 +50,8 @@ def _list_stamps_at_once(request):
         with connection.cursor() as cursor:
             cursor.execute(
                 "SET CONSTRAINTS conversations_list_stamp, "
-                "conversations_list_stamp_author IMMEDIATE"
+                "conversations_list_stamp_author, "
+                "conversations_list_stamp_tag IMMEDIATE"
             )
 
 

@@ -447,12 +447,13 @@ class Flag(models.Model):
 class ListStamp(models.Model):
     """A number per community that changes with every change to what its
     conversation lists show: a conversation added, changed, moved or
-    deleted (any column: its votes, answers, views, tags, state), or its
-    author renamed. Written only by the database's own triggers
-    (migration 0005), so that no write path, the admin's and bulk
-    updates included, can forget it; a signed-out visitor's list is
-    cached under it (selectors.list_head). No foreign key: a community's
-    deletion may bump it while it goes."""
+    deleted (any column: its votes, answers, views, tags, state), its
+    author renamed, or a tag of the community added, renamed, used or
+    deleted (the list's filter). Written only by the database's own
+    triggers (migrations 0005 and 0006), so that no write path, the
+    admin's and bulk updates included, can forget it; a signed-out
+    visitor's list is cached under it (selectors.list_head). No foreign
+    key: a community's deletion may bump it while it goes."""
 
     community_id = models.BigIntegerField(primary_key=True)
     n = models.BigIntegerField(default=0)

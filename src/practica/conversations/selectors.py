@@ -9,14 +9,11 @@ from typing import Any, cast
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import (
-    Count,
     F,
-    Max,
     OuterRef,
     Q,
     QuerySet,
     Subquery,
-    Sum,
     prefetch_related_objects,
 )
 from django.http import Http404
@@ -470,39 +467,18 @@ def conversation_page(*, viewer: Any, pk: int) -> ConversationPage:
     )
 
 
-def _of_tags(aggregate: Any) -> Subquery:
-    return Subquery(
-        Tag.objects.filter(community_id=OuterRef("pk"))
-        .order_by()
-        .values("community_id")
-        .annotate(value=aggregate)
-        .values("value")
-    )
-
-
 _list_head = sql.Prepared(
     lambda slug: (
         Community.objects.filter(slug=slug)
         .order_by()
         .annotate(
-            tag_count=_of_tags(Count("id")),
-            newest_tag=_of_tags(Max("id")),
-            uses=_of_tags(Sum("use_count")),
-            uses_by_tag=_of_tags(Sum(F("use_count") * F("id"))),
             list_stamp=Subquery(
                 ListStamp.objects.filter(community_id=OuterRef("pk")).values(
                     "n"
                 )[:1]
             ),
         )
-        .values_list(
-            *community_selectors.HEAD_FIELDS,
-            "tag_count",
-            "newest_tag",
-            "uses",
-            "uses_by_tag",
-            "list_stamp",
-        )[:1]
+        .values_list(*community_selectors.HEAD_FIELDS, "list_stamp")[:1]
     ),
     slug=str,
 )
@@ -511,12 +487,9 @@ _list_head = sql.Prepared(
 def list_head(*, viewer: Any, slug: str) -> tuple[Community, tuple[int, ...]]:
     """community_head (404 for a community the viewer may not see) and a
     stamp of everything its conversation lists show, in one query
-    compiled once: the community's id, creation and version, its tag set
-    (how many tags, the newest, and their uses, in total and weighted by
-    tag, so that one tag gaining a use and another losing one changes it
-    too; the tag choices, in their order by use, change only when these
-    do) and its ListStamp, which every change to its conversations or
-    their authors' names moves."""
+    compiled once: the community's id, creation and version, and its
+    ListStamp, which every change to its conversations, their authors'
+    names and its tags (the list's filter) moves."""
     found = _list_head(slug=slug)
     row = found[0] if found else None
     community = community_selectors.head_from(
@@ -526,7 +499,7 @@ def list_head(*, viewer: Any, slug: str) -> tuple[Community, tuple[int, ...]]:
         community.pk,
         cache.stamp(community.created_at),
         community.version,
-        *(value or 0 for value in found[0][-5:]),
+        found[0][-1] or 0,
     )
 
 
