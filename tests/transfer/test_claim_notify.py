@@ -87,3 +87,22 @@ def test_the_requester_is_not_told_of_their_own_request(
     fanout.catch_up()
     assert len(inbox(lead)) == 1
     assert inbox(requester) == []
+
+
+def test_staff_hear_of_a_request_for_an_account_in_no_community(
+    community, imported, lead
+):
+    # The account left every community (or was imported into none): no
+    # coordinator may be asked, so staff are, who may hand any over.
+    imported.memberships.all().delete()
+    admin = UserFactory(is_staff=True)
+    retired = UserFactory(is_staff=True, is_active=False)
+    claim_request_create(
+        requester=UserFactory(),
+        account=imported,
+        note="My answers on the old forum are under this name.",
+    )
+    fanout.catch_up()
+    [n] = inbox(admin)
+    assert n.reason == Reason.REQUEST
+    assert inbox(retired) == [] and inbox(lead) == []

@@ -66,7 +66,8 @@ class Verb:
     - ``coordinators``: the community's coordinators are asked.
     - ``coordinators_of``: people (same form as ``direct``) whose
       communities' coordinators are asked: those of every community the
-      person is active in (for entries that belong to no community).
+      person is active in (for entries that belong to no community), or
+      staff when the person is in none.
     - ``follow``: who starts following the thread by default: the
       ``actor``, or the artifact's ``owners``.
     """
@@ -411,6 +412,15 @@ def _decide(
         community_id__in=asking, role=Role.COORDINATOR, status=Status.ACTIVE
     ).values_list("community_id", "user_id"):
         coordinators[cid].append(uid)
+    # Asked about someone in no community: staff are asked instead (they
+    # may hand any account over), so the request reaches someone.
+    staff: list[int] = []
+    if any(not active_in.get(uid) for uids in about.values() for uid in uids):
+        staff = list(
+            User.objects.filter(is_staff=True, is_active=True).values_list(
+                "pk", flat=True
+            )
+        )
     handles: dict[int, set[str]] = {}
     for a in rows:
         verb = VERBS[a.verb]
@@ -488,10 +498,11 @@ def _decide(
             for uid in coordinators.get(a.community_id, []):
                 grant(uid, Reason.REQUEST)
         for subject in about.get(a.pk, ()):
-            for cid in sorted(active_in.get(subject, ())):
-                for uid in coordinators.get(cid, []):
-                    if uid != subject:  # not the account asked about
-                        grant(uid, Reason.REQUEST)
+            theirs = sorted(active_in.get(subject, ()))
+            askers = [uid for cid in theirs for uid in coordinators[cid]]
+            for uid in askers if theirs else staff:
+                if uid != subject:  # not the account asked about
+                    grant(uid, Reason.REQUEST)
         mentioned = [
             by_handle[h] for h in handles.get(a.pk, ()) if h in by_handle
         ]
