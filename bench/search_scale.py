@@ -60,6 +60,9 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+import run as bench_run  # noqa: E402
 
 COMMUNITIES = 20
 VISIBLE = 12  # the viewer may see communities 1..12 of 20
@@ -407,34 +410,104 @@ def run_queries(rounds: int, meta: dict[str, Any]) -> dict[str, Any]:
         cpu: list[float] = []
         for _ in range(rounds):
             for p in parsed:
-                started = time.perf_counter()
-                spent = time.process_time()
-                store().search(
-                    parsed=p,
-                    community_ids=visible,
-                    community_slugs=seen,
-                    sort=sort,
-                    limit=20,
+                _timed(
+                    timings,
+                    cpu,
+                    lambda p=p, sort=sort: store().search(
+                        parsed=p,
+                        community_ids=visible,
+                        community_slugs=seen,
+                        sort=sort,
+                        limit=20,
+                    ),
                 )
-                timings.append((time.perf_counter() - started) * 1000)
-                cpu.append((time.process_time() - spent) * 1000)
         results[category] = {
             "queries": texts,
             "matches": totals,
             "approximate_facets": sampled,
-            "samples": len(timings),
-            "p50_ms": round(percentile(timings, 0.50), 2),
-            "p95_ms": round(percentile(timings, 0.95), 2),
-            "p99_ms": round(percentile(timings, 0.99), 2),
-            "max_ms": round(max(timings), 2),
-            # CPU time of the search (it runs on the calling thread): what
-            # the wall time would be on an idle machine, near enough.
-            "cpu_p50_ms": round(percentile(cpu, 0.50), 2),
-            "cpu_p95_ms": round(percentile(cpu, 0.95), 2),
-            "cpu_p99_ms": round(percentile(cpu, 0.99), 2),
+            **_figures(timings, cpu),
         }
         log(
             f"  {category}: p50 {results[category]['p50_ms']} ms, "
+            f"p95 {results[category]['p95_ms']} ms"
+        )
+    return results
+
+
+def _timed(timings: list[float], cpu: list[float], work: Any) -> Any:
+    started = time.perf_counter()
+    spent = time.process_time()
+    done = work()
+    timings.append((time.perf_counter() - started) * 1000)
+    cpu.append((time.process_time() - spent) * 1000)
+    return done
+
+
+def _figures(timings: list[float], cpu: list[float]) -> dict[str, Any]:
+    return {
+        "samples": len(timings),
+        "p50_ms": round(percentile(timings, 0.50), 2),
+        "p95_ms": round(percentile(timings, 0.95), 2),
+        "p99_ms": round(percentile(timings, 0.99), 2),
+        "max_ms": round(max(timings), 2),
+        # CPU time (it runs on the calling thread): what the wall time
+        # would be on an idle machine, near enough.
+        "cpu_p50_ms": round(percentile(cpu, 0.50), 2),
+        "cpu_p95_ms": round(percentile(cpu, 0.95), 2),
+        "cpu_p99_ms": round(percentile(cpu, 0.99), 2),
+    }
+
+
+def run_pages(rounds: int) -> dict[str, Any]:
+    """The search page end to end (``/search/?q=``, the whole page as the
+    server sends it: the engine, excerpts, facets with community names,
+    templates), as a signed-out visitor, who may see the 12 public
+    communities of the 20, with the production settings of the
+    benchmark's server. The cache is emptied before each request, so
+    every request is a new query (a repeated one is a cache hit)."""
+    from django.core.cache import cache
+    from django.core.management import call_command
+    from django.test import Client
+
+    from practica.communities.models import Community, Visibility
+
+    call_command("migrate", verbosity=0)
+    call_command("collectstatic", interactive=False, verbosity=0)
+    Community.objects.bulk_create(
+        Community(
+            id=i,
+            name=f"Community {i}",
+            slug=f"c{i}",
+            visibility=(
+                Visibility.PUBLIC if i <= VISIBLE else Visibility.PRIVATE
+            ),
+        )
+        for i in range(1, COMMUNITIES + 1)
+    )
+    client = Client(HTTP_HOST=bench_run.HOST)
+    results: dict[str, Any] = {}
+    for category, texts in QUERIES.items():
+        params = [
+            {"q": t, **({"sort": "newest"} if category in NEWEST else {})}
+            for t in texts
+        ]
+
+        def page(query: dict[str, str]) -> None:
+            cache.clear()
+            response = client.get("/search/", query)
+            if response.status_code != 200:
+                raise SystemExit(f"/search/ {query}: {response.status_code}")
+
+        for query in params:  # warm-up
+            page(query)
+        timings: list[float] = []
+        cpu: list[float] = []
+        for _ in range(rounds):
+            for query in params:
+                _timed(timings, cpu, lambda q=query: page(q))
+        results[category] = {"queries": texts, **_figures(timings, cpu)}
+        log(
+            f"  page, {category}: p50 {results[category]['p50_ms']} ms, "
             f"p95 {results[category]['p95_ms']} ms"
         )
     return results
@@ -492,7 +565,25 @@ def table(report: dict[str, Any]) -> str:
             "facets counted on a 1/16 sample for some queries of: "
             + ", ".join(sampled)
         )
+    if report.get("pages"):
+        lines += [
+            "",
+            "the search page, end to end (a new query each time):",
+            f"{'query':<24} {'':>9} {'p50':>8} {'p95':>8} {'p99':>8} "
+            f"{'p50':>8} {'p95':>8} {'p99':>8}",
+        ]
+        for category, r in report["pages"].items():
+            lines.append(
+                f"{category:<24} {'':>9} {r['p50_ms']:>8.1f} "
+                f"{r['p95_ms']:>8.1f} {r['p99_ms']:>8.1f} "
+                f"{r['cpu_p50_ms']:>8.1f} {r['cpu_p95_ms']:>8.1f} "
+                f"{r['cpu_p99_ms']:>8.1f}"
+            )
     worst = max(r["p95_ms"] for r in report["queries"].values())
+    page_worst = max(
+        (r["p95_ms"] for r in (report.get("pages") or {}).values()),
+        default=None,
+    )
     worst_cpu = max(r["cpu_p95_ms"] for r in report["queries"].values())
     lines += [
         "",
@@ -514,8 +605,14 @@ def table(report: dict[str, Any]) -> str:
             f"posts/s ({inc['docs_per_s']:,} threads/s)"
         )
     lines += [
-        f"worst p95: {worst:.1f} ms wall, {worst_cpu:.1f} ms CPU (goal "
-        "< 30 ms); build goal >= 20,000 posts/s",
+        f"worst p95 in the engine: {worst:.1f} ms wall, {worst_cpu:.1f} ms "
+        "CPU"
+        + (
+            f"; of the page: {page_worst:.1f} ms"
+            if page_worst is not None
+            else ""
+        )
+        + " (goal: the page < 30 ms); build goal >= 20,000 posts/s",
         f"load average at the end: {report['machine']['load_average']} "
         f"on {report['machine']['cores']} cores",
         f"peak memory: {report['peak_rss_mb']:,.0f} MB",
@@ -557,6 +654,9 @@ def main(argv: list[str] | None = None) -> None:
     )
     ap.add_argument("--keep", action="store_true", help="keep the index")
     ap.add_argument(
+        "--no-pages", action="store_true", help="skip the search page"
+    )
+    ap.add_argument(
         "--backend",
         choices=("tantivy", "postgres"),
         default="tantivy",
@@ -573,6 +673,8 @@ def main(argv: list[str] | None = None) -> None:
 
     tmp = Path(tempfile.mkdtemp(prefix="practica-search-scale-"))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "practica.settings")
+    if BACKEND == "tantivy":  # the page's too: the bench server's settings
+        os.environ.update(bench_run.server_env(tmp / "data", 600))
     os.environ["SEARCH_INDEX_DIR"] = str(tmp / "bulk")
     os.environ["PRACTICA_DATA_DIR"] = str(tmp / "data")
     import django
@@ -598,6 +700,10 @@ def main(argv: list[str] | None = None) -> None:
         gc.collect()
         log("querying")
         queries = run_queries(args.rounds, meta)
+        pages = None
+        if BACKEND == "tantivy" and not args.no_pages:
+            log("the search page")
+            pages = run_pages(args.rounds)
         incremental = None
         if args.incremental_sample and BACKEND == "tantivy":
             settings.SEARCH_INDEX_DIR = str(tmp / "incremental")
@@ -647,6 +753,7 @@ def main(argv: list[str] | None = None) -> None:
         "indexing": indexing,
         "incremental": incremental,
         "queries": queries,
+        "pages": pages,
         "peak_rss_mb": round(peak_rss_mb()),
         "seconds": round(time.perf_counter() - started),
     }
