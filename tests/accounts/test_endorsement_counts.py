@@ -1,5 +1,6 @@
-"""An expertise's endorsement count stays right when an endorser's
-account is deleted (in the admin, or by any other delete)."""
+"""An expertise's endorsement count, and the member counts of its
+communities, stay right when an account is deleted (in the admin, or
+by any other delete)."""
 
 import pytest
 from django.urls import reverse
@@ -55,3 +56,20 @@ def test_withdrawing_still_counts_once():
     services.expertise_withdraw_endorsement(actor=fan, expertise=go)
     services.expertise_withdraw_endorsement(actor=fan, expertise=go)
     assert go.endorsement_count == count(go) == 1
+
+
+def test_deleting_a_member_lowers_their_communities_counts(community):
+    from practica.communities.models import Status
+    from tests.factories import member
+
+    leaving = member(community)
+    member(community)
+    member(community, status=Status.PENDING)
+    community.refresh_from_db()
+    active, pending = community.member_count, community.pending_count
+    leaving.delete()
+    community.refresh_from_db()
+    assert (community.member_count, community.pending_count) == (
+        active - 1,
+        pending,
+    )

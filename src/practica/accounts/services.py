@@ -212,13 +212,17 @@ def endorsements_recount(*, expertise_ids: Iterable[int]) -> None:
 
 
 # An account deleted (in the admin, or by an operator) takes its
-# endorsements with it by cascade, which no service sees: the counts on
-# what it endorsed are set again once the rows are gone. Connected in
+# endorsements and memberships with it by cascade, which no service
+# sees: the counts on what it endorsed and on its communities are set
+# again once the rows are gone. Connected in
 # AccountsConfig.ready.
 _ENDORSED = "_practica_endorsed"
+_MEMBER_OF = "_practica_member_of"
 
 
 def before_user_delete(sender: Any, instance: User, **kwargs: Any) -> None:
+    from practica.communities.models import Membership
+
     setattr(
         instance,
         _ENDORSED,
@@ -228,10 +232,22 @@ def before_user_delete(sender: Any, instance: User, **kwargs: Any) -> None:
             .values_list("expertise_id", flat=True)
         ),
     )
+    setattr(
+        instance,
+        _MEMBER_OF,
+        list(
+            Membership.objects.filter(user_id=instance.pk).values_list(
+                "community_id", flat=True
+            )
+        ),
+    )
 
 
 def after_user_delete(sender: Any, instance: User, **kwargs: Any) -> None:
+    from practica.communities.services import members_recount
+
     endorsements_recount(expertise_ids=getattr(instance, _ENDORSED, ()))
+    members_recount(community_ids=getattr(instance, _MEMBER_OF, ()))
 
 
 @transaction.atomic

@@ -1,6 +1,7 @@
 """Every write about communities and memberships."""
 
 import secrets
+from collections.abc import Iterable
 from datetime import timedelta
 from typing import Any
 
@@ -166,6 +167,13 @@ def community_update(
         summary=community.name,
     )
     return community
+
+
+def members_recount(*, community_ids: Iterable[int]) -> None:
+    """Set the member and pending counts of these communities from their
+    memberships (after a cascade removed some: a deleted account's)."""
+    for community in Community.objects.filter(pk__in=set(community_ids)):
+        _recount(community)
 
 
 def _recount(community: Community) -> None:
