@@ -8,10 +8,12 @@ counts, facets and snippets never see what the viewer may not.
 
 import functools
 import html
+import os
 import re
 import threading
 import zlib
 from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
 from pathlib import Path
@@ -43,6 +45,14 @@ WINDOW = 400
 BUCKETS = 16
 APPROXIMATE_OVER = 20_000
 _lock = threading.Lock()
+# The engine searches without holding the GIL, so the independent parts
+# of one search (the facets, a phrase's two halves) run at once on
+# these threads: a query's latency is then its longest part, not their
+# sum. Made on first use in each process (a pre-forking server's worker
+# would otherwise inherit a pool whose threads did not survive the
+# fork).
+_POOL_THREADS = 2
+_pool: tuple[int, ThreadPoolExecutor] | None = None
 _indexes: dict[str, tv.Index] = {}
 # The generation each opened index was last reloaded at (see current()).
 _loaded: dict[str, tuple[int, int, int]] = {}
@@ -385,6 +395,22 @@ def _safe(text: str) -> str:
     )
 
 
+def _threads() -> ThreadPoolExecutor:
+    """This process's pool for the parts of a search (see _pool)."""
+    global _pool
+    pid = os.getpid()
+    if _pool is None or _pool[0] != pid:
+        with _lock:
+            if _pool is None or _pool[0] != pid:
+                _pool = (
+                    pid,
+                    ThreadPoolExecutor(
+                        _POOL_THREADS, thread_name_prefix="search"
+                    ),
+                )
+    return _pool[1]
+
+
 def search(
     *,
     parsed: Parsed,
@@ -464,6 +490,22 @@ def search(
     options: dict[str, Any] = {"count": True, "offset": offset}
     if ordered:
         options["order_by_field"] = "created"
+    # The facets of a broad query are counted on a sample: started now,
+    # beside the top hits, and used if the total says the query is broad
+    # (else every match is counted once the total is known: few).
+    sampled: Future[dict[str, dict[str, int]]] | None = None
+    if facets:
+        bucket = _term("bucket", 0)
+        sample = tv.Query.boolean_query(
+            [(tv.Occur.Must, bucket)]
+            + [
+                (occur, q)
+                if q is not text or not (parsed.phrases or parsed.prefixes)
+                else (occur, _text_query(idx, parsed, within=bucket) or q)
+                for occur, q in must
+            ]
+        )
+        sampled = _threads().submit(_facets, searcher, sample)
     lone = (
         _phrase_terms(parsed.phrases[0])
         if len(parsed.phrases) == 1
@@ -531,27 +573,17 @@ def search(
         )
     counts: dict[str, dict[str, int]] = {}
     approximate = False
-    if facets:
+    if sampled is not None:
+        # The sample: the same query on bucket 0 only, each field's
+        # phrase or prefix joined with the bucket (see _text_query).
         approximate = total > APPROXIMATE_OVER
-        if approximate:
-            # The same query on bucket 0 only; each field's phrase or
-            # prefix joined with the bucket (see _text_query).
-            bucket = _term("bucket", 0)
-            query = tv.Query.boolean_query(
-                [(tv.Occur.Must, bucket)]
-                + [
-                    (occur, q)
-                    if q is not text or not (parsed.phrases or parsed.prefixes)
-                    else (occur, _text_query(idx, parsed, within=bucket) or q)
-                    for occur, q in must
-                ]
-            )
-        counts = _facets(searcher, query)
         if approximate:
             counts = {
                 name: {key: _round(n * BUCKETS) for key, n in values.items()}
-                for name, values in counts.items()
+                for name, values in sampled.result().items()
             }
+        else:
+            counts = _facets(searcher, query)
     return Result(
         hits=hits, total=total, facets=counts, approximate=approximate
     )
@@ -584,10 +616,11 @@ def _phrase_top(
             (tv.Occur.Should, body),
         ]
     )
-    found = [
-        searcher.search(q, offset + limit, count=True)
-        for q in (body_only, in_title)
-    ]
+    titled = _threads().submit(
+        searcher.search, in_title, offset + limit, count=True
+    )
+    found = [searcher.search(body_only, offset + limit, count=True)]
+    found.append(titled.result())
     # Stable: ties keep the engine's order within each query, so a page
     # is always a prefix of the next one's list.
     hits = sorted((hit for f in found for hit in f.hits), key=lambda h: -h[0])
