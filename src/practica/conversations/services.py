@@ -2,12 +2,14 @@
 edit with history, moderate, flag, and ask someone directly."""
 
 import hashlib
+from collections import defaultdict
 from datetime import timedelta
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q
+from django.db.models.functions import Greatest
 from django.utils import timezone
 from django.utils.text import slugify
 
@@ -1090,3 +1092,62 @@ def tag_delete(*, actor: User, tag: Tag) -> None:
         data={"conversations": len(tagged)},
     )
     tag.delete()
+
+
+# An account deleted (in the admin, or by an operator) takes its votes
+# and "worked for me" marks with it by cascade, which no service sees.
+# Scores are not counted from the votes (an import brings scores with
+# no votes behind them), so the deleted account's own votes are taken
+# off what they were added to once the rows are gone. Connected in
+# ConversationsConfig.ready.
+_CAST = "_practica_votes_cast"
+
+
+def before_user_delete(sender: Any, instance: User, **kwargs: Any) -> None:
+    setattr(
+        instance,
+        _CAST,
+        (
+            list(
+                Vote.objects.filter(user_id=instance.pk).values_list(
+                    "conversation_id", "reply_id", "value"
+                )
+            ),
+            list(
+                Worked.objects.filter(user_id=instance.pk).values_list(
+                    "reply_id", flat=True
+                )
+            ),
+        ),
+    )
+
+
+def after_user_delete(sender: Any, instance: User, **kwargs: Any) -> None:
+    votes, worked = getattr(instance, _CAST, ([], []))
+    taken: dict[tuple[str, int], list[int]] = defaultdict(list)
+    for conversation_id, reply_id, value in votes:
+        if reply_id is not None:
+            taken[("reply", value)].append(reply_id)
+        elif conversation_id is not None:
+            taken[("conversation", value)].append(conversation_id)
+    for (kind, value), ids in taken.items():
+        model: Any = Reply if kind == "reply" else Conversation
+        model.objects.filter(pk__in=ids).update(score=F("score") - value)
+    Reply.objects.filter(pk__in=worked).update(
+        worked_count=Greatest(F("worked_count") - 1, 0)
+    )
+    replies = {
+        r for (kind, _), ids in taken.items() if kind == "reply" for r in ids
+    }
+    shown = {
+        c
+        for (kind, _), ids in taken.items()
+        if kind == "conversation"
+        for c in ids
+    } | set(
+        Reply.objects.filter(pk__in=replies | set(worked)).values_list(
+            "conversation_id", flat=True
+        )
+    )
+    # The versions key the cached pages that show these numbers.
+    Conversation.objects.filter(pk__in=shown).update(version=F("version") + 1)
