@@ -46,7 +46,7 @@ BUCKETS = 16
 APPROXIMATE_OVER = 20_000
 _lock = threading.Lock()
 # The engine searches without holding the GIL, so the independent parts
-# of one search (the facets, a phrase's two halves) run at once on
+# of one search (the facets, a phrase's in-title half) run at once on
 # these threads: a query's latency is then its longest part, not their
 # sum. Made on first use in each process (a pre-forking server's worker
 # would otherwise inherit a pool whose threads did not survive the
@@ -490,9 +490,11 @@ def search(
     options: dict[str, Any] = {"count": True, "offset": offset}
     if ordered:
         options["order_by_field"] = "created"
-    # The facets of a broad query are counted on a sample: started now,
-    # beside the top hits, and used if the total says the query is broad
-    # (else every match is counted once the total is known: few).
+    # The facets of a broad query are counted on a sample (the same query
+    # on bucket 0 only, each field's phrase or prefix joined with the
+    # bucket: see _text_query): started now, beside the top hits, and
+    # used if the total says the query is broad (else every match is
+    # counted once the total is known: few).
     sampled: Future[dict[str, dict[str, int]]] | None = None
     if facets:
         bucket = _term("bucket", 0)
@@ -574,8 +576,6 @@ def search(
     counts: dict[str, dict[str, int]] = {}
     approximate = False
     if sampled is not None:
-        # The sample: the same query on bucket 0 only, each field's
-        # phrase or prefix joined with the bucket (see _text_query).
         approximate = total > APPROXIMATE_OVER
         if approximate:
             counts = {
