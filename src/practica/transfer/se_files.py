@@ -33,6 +33,8 @@ QUESTION, ANSWER, TAG_EXCERPT = 1, 2, 4
 # PostHistoryTypeId: initial, edit and rollback of title, body, tags.
 TITLE_TYPES, BODY_TYPES, TAG_TYPES = {1, 4, 7}, {2, 5, 8}, {3, 6, 9}
 HISTORY_TYPES = TITLE_TYPES | BODY_TYPES | TAG_TYPES
+# The files the load parses a range at a time in the worker processes.
+RANGED = ("Users.xml", "Posts.xml", "Comments.xml", "PostHistory.xml")
 
 
 def check_file(
@@ -40,12 +42,12 @@ def check_file(
 ) -> tuple[dict[str, int], Splits | None]:
     """Read one file of the dump without writing: its rows (and the
     votes by type); refuses what the load could not use, naming the
-    file and line. For Posts.xml, also where its ranges of ``every``
-    rows start (the load parses them in the workers). Runs in a worker
-    process for a large dump."""
+    file and line. For the files in ``RANGED``, also where their ranges
+    of ``every`` rows start (the load parses them in the workers). Runs
+    in a worker process for a large dump."""
     n = 0
     votes: dict[str, int] = {}
-    splits = Splits(every) if name == "Posts.xml" else None
+    splits = Splits(every) if name in RANGED else None
     for line, attrs in xml_rows(directory / name, FILES_READ[name], splits):
         where = f"{name}:{line}"
         number(attrs, "Id", where)

@@ -15,7 +15,6 @@ import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any, NamedTuple
 
 from django.utils.text import slugify
@@ -27,7 +26,6 @@ from practica.transfer.xmlrows import (
     maybe_moment,
     maybe_number,
     moment,
-    range_rows,
 )
 
 Rows = list[tuple[str, dict[str, str]]]
@@ -122,9 +120,14 @@ def _same(value: Any) -> Any:
     return value
 
 
+def stamper(options: Options) -> Callable[[datetime], Any]:
+    """Times as the database stores them (text on SQLite)."""
+    return sqlite_stamp if options.sqlite else _same
+
+
 def prepare(rows: Rows, options: Options) -> list[Post]:
     """Each row of Posts.xml ready to write (see the module's doc)."""
-    stamp: Callable[[Any], Any] = sqlite_stamp if options.sqlite else _same
+    stamp = stamper(options)
     stored: Callable[[Any], Any] = json.dumps if options.sqlite else _same
     names: dict[str, tuple[str, str]] = {}
     out: list[Post] = []
@@ -213,20 +216,3 @@ def with_bodies(
         p if isinstance(p, Other) else p._replace(body=body, html=html)
         for p, (body, html) in zip(posts, bodies, strict=True)
     ]
-
-
-def prepare_range(
-    path: Path,
-    encoding: str | None,
-    options: Options,
-    span: tuple[int, int, int],
-) -> list[Post]:
-    """:func:`prepare` for the rows of one range of Posts.xml."""
-    start, end, first = span
-    return prepare(
-        [
-            (f"{path.name}:{n}", attrs)
-            for n, attrs in range_rows(path, start, end, first, encoding)
-        ],
-        options,
-    )

@@ -44,8 +44,7 @@ rows themselves, which is idempotent too.
 
 import time
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
-from datetime import datetime
+from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -73,7 +72,7 @@ from practica.conversations.models import (
 )
 from practica.core import text
 from practica.core.models import Activity
-from practica.transfer import markup, se_posts
+from practica.transfer import markup, se_posts, se_rows
 from practica.transfer.dumps import (
     DumpError,
     Keys,
@@ -87,18 +86,15 @@ from practica.transfer.dumps import (
 from practica.transfer.models import ImportKey
 from practica.transfer.pool import Bodies, default_workers
 from practica.transfer.se_files import (
-    BODY_TYPES,
     FILES,
     FILES_READ,
-    HISTORY_TYPES,
     LINKS,
     TAG_EXCERPT,
-    TITLE_TYPES,
     check_file,
 )
 from practica.transfer.se_posts import Answer, Other, Question
 from practica.transfer.services import UNCLAIMED_DOMAIN
-from practica.transfer.xmlrows import Splits
+from practica.transfer.xmlrows import Splits, prepare_range
 
 BATCH = 1000
 # A first import of this many posts or more (and more than the site
@@ -161,10 +157,11 @@ def check(
     progress: Progress,
     pool: Bodies | None = None,
     every: int = BATCH,
-) -> tuple[dict[str, int], Splits | None]:
+) -> tuple[dict[str, int], dict[str, Splits]]:
     """Read the whole dump once without writing (the files side by side
     in the pool's workers when it has some); rows per file, and where
-    Posts.xml's ranges of ``every`` rows start.
+    the ranges of ``every`` rows start in the files the load parses a
+    range at a time (``RANGED``).
 
     Refuses what the load could not use, naming the file and line (the
     first such file in the order of ``FILES``).
@@ -173,12 +170,17 @@ def check(
     if (directory / LINKS).exists():
         names.append(LINKS)
     counts: dict[str, int] = {}
-    splits: Splits | None = None
-    for found, cut in (pool or Bodies(0)).map(
-        partial(check_file, directory, every=max(1, every)), names
+    splits: dict[str, Splits] = {}
+    for name, (found, cut) in zip(
+        names,
+        (pool or Bodies(0)).map(
+            partial(check_file, directory, every=max(1, every)), names
+        ),
+        strict=True,
     ):
         counts.update(found)
-        splits = cut or splits
+        if cut is not None:
+            splits[name] = cut
         progress("check", 1)
     return counts, splits
 
@@ -201,27 +203,8 @@ class _State:
     body: str
 
 
-@dataclass
-class _Group:
-    """PostHistory rows of one edit (one RevisionGUID)."""
-
-    key: str
-    post: int
-    line: int
-    when: datetime
-    user: int | None
-    title: str | None = None
-    body: str | None = None
-    tags: bool = False
-    comment: str = ""
-    types: set[int] = field(default_factory=set)
-
-
 # A row read here: where it was read and its attributes.
 Row = tuple[str, dict[str, str]]
-# A comment on its way in: a row and its text converted (Markdown, HTML)
-# by the pool.
-CommentIn = tuple[str, dict[str, str], str, str]
 
 USER_FIELDS = (
     "email",
@@ -322,10 +305,10 @@ class StackExchangeImport:
         progress: Progress,
         rerender: bool,
         pool: Bodies | None = None,
-        splits: Splits | None = None,
+        splits: dict[str, Splits] | None = None,
     ) -> None:
         self.directory = directory
-        self.splits = splits
+        self.splits = splits or {}
         self.community = community
         self.site = site
         self.people = Keys(f"se:{site}")
@@ -364,52 +347,84 @@ class StackExchangeImport:
     def _bodies(self) -> Any:
         return partial(markup.convert_bodies, rerender=self.rerender)
 
+    def options(self, convert: bool) -> se_posts.Options:
+        return se_posts.Options(
+            site=self.site,
+            sqlite=connection.vendor == "sqlite",
+            convert=convert,
+            rerender=self.rerender,
+        )
+
+    def prepared[T](
+        self, name: str, prepare: Callable[[se_posts.Rows], T]
+    ) -> Iterator[T]:
+        """``prepare`` of ``name``'s rows a batch at a time, in file
+        order. The pool's workers parse and prepare the ranges the check
+        found (or, for a file that cannot be cut, the batches read here)
+        while the batches before them are written."""
+        splits = self.splits.get(name)
+        if splits is not None and splits.usable:
+            work: Callable[[Any], T] = partial(
+                prepare_range, self.directory / name, splits.encoding, prepare
+            )
+            spans: Iterable[Any] = splits.ranges()
+        else:
+            work, spans = prepare, self.batches(name)
+        for _, out in self.pool.pipeline(work, spans, _same):
+            yield out
+
+    def then_convert[U](
+        self,
+        batches: Iterator[list[U]],
+        convert: Callable[[list[str]], list[tuple[str, str]]],
+        sources: Callable[[list[U]], list[str]],
+        put: Callable[[list[U], list[tuple[str, str]]], list[U]],
+    ) -> Iterator[list[U]]:
+        """The batches with the texts ``sources`` picks (those not
+        imported yet: a run after an earlier one) converted in the pool
+        and ``put`` in place."""
+        for batch, converted in self.pool.pipeline(convert, batches, sources):
+            yield put(batch, converted)
+
     # --- Users.xml -----------------------------------------------------
 
     def users(self) -> None:
         unusable = make_password(None)
+        fresh = not self.people.any(("user",))
+        batches = self.prepared(
+            "Users.xml", partial(se_rows.people, options=self.options(fresh))
+        )
+        if not fresh:
 
-        def about(batch: list[Row]) -> list[str]:
-            # Only the people not imported yet need their text converted.
-            known = self.authors({number(a, "Id", w) for w, a in batch})
-            return [
-                ""
-                if str(number(a, "Id", w)) in known
-                else a.get("AboutMe", "")
-                for w, a in batch
-            ]
+            def new_intros(batch: list[se_rows.Person]) -> list[str]:
+                known = self.authors({p.id for p in batch})
+                return ["" if str(p.id) in known else p.about for p in batch]
 
-        for batch, intros in self.pool.pipeline(
-            self._bodies(), self.batches("Users.xml"), about
-        ):
-            ids = [number(a, "Id", w) for w, a in batch]
-            known = self.authors(set(ids))
-            fresh: list[tuple[int, tuple[Any, ...]]] = []
-            joined: dict[str, datetime] = {}
-            for (where, attrs), uid, (intro, intro_html) in zip(
-                batch, ids, intros, strict=True
-            ):
-                joined[str(uid)] = moment(attrs, "CreationDate", where)
-                if str(uid) in known:
-                    continue
-                name = _line(attrs.get("DisplayName", ""), 100)
-                fresh.append(
+            batches = self.then_convert(
+                batches, self._bodies(), new_intros, se_rows.with_intros
+            )
+        for batch in batches:
+            known = self.authors({p.id for p in batch})
+            new = [
+                (
+                    p.id,
                     (
-                        uid,
-                        (
-                            unclaimed_email(self.site, uid),
-                            name or f"User {uid}",
-                            unusable,
-                            joined[str(uid)],
-                            _line(attrs.get("Location", ""), 100),
-                            intro,
-                            intro_html,
-                        ),
-                    )
+                        unclaimed_email(self.site, p.id),
+                        p.name,
+                        unusable,
+                        p.joined,
+                        p.location,
+                        p.about,
+                        p.about_html,
+                    ),
                 )
-            self.result.skip("people", len(batch) - len(fresh))
+                for p in batch
+                if str(p.id) not in known
+            ]
+            joined = {str(p.id): p.joined for p in batch}
+            self.result.skip("people", len(batch) - len(new))
             with transaction.atomic():
-                known.update(self._write_users(fresh))
+                known.update(self._write_users(new))
                 self._memberships(
                     {pk: joined[uid] for uid, pk in known.items()}
                 )
@@ -430,14 +445,16 @@ class StackExchangeImport:
             )
         )
         new = [row for _, row in fresh if row[0] not in taken]
-        ids = importer.insert_rows(User, USER_FIELDS, new)
+        ids = importer.insert_rows(
+            User, USER_FIELDS, new, stored=("date_joined",)
+        )
         taken.update((row[0], pk) for row, pk in zip(new, ids, strict=True))
         pairs = [(uid, taken[row[0]]) for uid, row in fresh]
         self.people.add("user", pairs)
         self.result.add("people", len(new))
         return {str(uid): pk for uid, pk in pairs}
 
-    def _memberships(self, joined: dict[int, datetime]) -> None:
+    def _memberships(self, joined: dict[int, Any]) -> None:
         """Active memberships for these people where they have none
         (people already imported for another community join this one)."""
         community = self.community.pk
@@ -457,7 +474,12 @@ class StackExchangeImport:
             for pk, when in joined.items()
             if pk not in members
         ]
-        importer.insert_rows(Membership, MEMBER_FIELDS, rows)
+        importer.insert_rows(
+            Membership,
+            MEMBER_FIELDS,
+            rows,
+            stored=("joined_at", "created_at", "updated_at"),
+        )
         self.result.add("memberships", len(rows))
 
     # --- Tags.xml ------------------------------------------------------
@@ -546,37 +568,9 @@ class StackExchangeImport:
         the new posts' bodies are converted, in a second round.
         """
         fresh = not self.keys.any(("question", "answer"))
-        options = se_posts.Options(
-            site=self.site,
-            sqlite=connection.vendor == "sqlite",
-            convert=fresh,
-            rerender=self.rerender,
+        prepared = self.prepared(
+            "Posts.xml", partial(se_posts.prepare, options=self.options(fresh))
         )
-        path = self.directory / "Posts.xml"
-        prepared: Iterator[list[se_posts.Post]]
-        if self.splits is not None and self.splits.usable:
-            prepared = (
-                posts
-                for _, posts in self.pool.pipeline(
-                    partial(
-                        se_posts.prepare_range,
-                        path,
-                        self.splits.encoding,
-                        options,
-                    ),
-                    self.splits.ranges(),
-                    _same,
-                )
-            )
-        else:
-            prepared = (
-                posts
-                for _, posts in self.pool.pipeline(
-                    partial(se_posts.prepare, options=options),
-                    self.batches("Posts.xml"),
-                    _same,
-                )
-            )
         if fresh:
             yield from prepared
             return
@@ -590,10 +584,9 @@ class StackExchangeImport:
                 for p in batch
             ]
 
-        for batch, bodies in self.pool.pipeline(
-            self._bodies(), prepared, new_bodies
-        ):
-            yield se_posts.with_bodies(batch, bodies)
+        yield from self.then_convert(
+            prepared, self._bodies(), new_bodies, se_posts.with_bodies
+        )
 
     def _excerpts(self, batch: list[se_posts.Post]) -> None:
         changed: list[Tag] = []
@@ -719,22 +712,30 @@ class StackExchangeImport:
     # --- Comments.xml --------------------------------------------------
 
     def comments(self) -> None:
-        def new_texts(batch: list[Row]) -> list[str]:
-            done = self.keys.find("comment", (a["Id"] for _, a in batch))
-            return [
-                "" if a["Id"] in done else a.get("Text", "") for _, a in batch
-            ]
+        fresh = not self.keys.any(("comment",))
+        batches = self.prepared(
+            "Comments.xml",
+            partial(
+                se_rows.remarks,
+                options=self.options(fresh),
+                max_length=MAX_COMMENT,
+            ),
+        )
+        if not fresh:
 
-        convert = partial(markup.convert_comments, max_length=MAX_COMMENT)
-        for batch, texts in self.pool.pipeline(
-            convert, self.batches("Comments.xml"), new_texts
-        ):
-            done = self.keys.find("comment", (a["Id"] for _, a in batch))
-            todo = [
-                (w, a, body, html)
-                for (w, a), (body, html) in zip(batch, texts, strict=True)
-                if a["Id"] not in done
-            ]
+            def new_texts(batch: list[se_rows.Remark]) -> list[str]:
+                done = self.keys.find("comment", (r.id for r in batch))
+                return ["" if r.id in done else r.body for r in batch]
+
+            batches = self.then_convert(
+                batches,
+                partial(markup.convert_comments, max_length=MAX_COMMENT),
+                new_texts,
+                se_rows.with_texts,
+            )
+        for batch in batches:
+            done = self.keys.find("comment", (r.id for r in batch))
+            todo = [r for r in batch if r.id not in done]
             self.result.skip("comments", len(batch) - len(todo))
             if todo:
                 with transaction.atomic():
@@ -758,76 +759,56 @@ class StackExchangeImport:
                 posts[key] = (parent[target], target)
         return posts
 
-    def _write_comments(self, todo: list[CommentIn]) -> None:
-        people = self.authors(
-            {maybe_number(a, "UserId", w) for w, a, _, _ in todo}
-        )
-        posts = self._posts({a["PostId"] for _, a, _, _ in todo})
+    def _write_comments(self, todo: list[se_rows.Remark]) -> None:
+        people = self.authors({r.user for r in todo if r.user})
+        posts = self._posts({r.post for r in todo})
         rows: list[tuple[Any, ...]] = []
         keys: list[str] = []
-        for where, a, body, html in todo:
-            post = posts.get(a["PostId"])
-            if post is None or not body:
+        for r in todo:
+            post = posts.get(r.post)
+            if post is None or not r.body:
                 self.result.skip("comments")
                 continue
             rows.append(
                 (
                     post[0],
                     post[1],
-                    people.get(a.get("UserId", "")),
-                    body,
-                    html,
-                    moment(a, "CreationDate", where),
+                    people.get(r.user),
+                    r.body,
+                    r.html,
+                    r.created,
                 )
             )
-            keys.append(a["Id"])
-        ids = importer.insert_rows(Comment, COMMENT_FIELDS, rows)
+            keys.append(r.id)
+        ids = importer.insert_rows(
+            Comment, COMMENT_FIELDS, rows, stored=("created_at",)
+        )
         self.keys.add("comment", zip(keys, ids, strict=True))
         self.result.add("comments", len(rows))
 
     # --- PostHistory.xml -------------------------------------------------
 
     def history(self) -> None:
-        batch: list[_Group] = []
-        current: _Group | None = None
-        for line, attrs in self.rows("PostHistory.xml"):
-            where = f"PostHistory.xml:{line}"
-            kind = number(attrs, "PostHistoryTypeId", where)
-            self.progress("history", 1)
-            if kind not in HISTORY_TYPES:
-                continue
-            guid = attrs.get("RevisionGUID") or f"row{attrs['Id']}"
-            post = number(attrs, "PostId", where)
-            if current is None or current.key != guid or current.post != post:
-                if current is not None:
-                    batch.append(current)
-                    if len(batch) >= self.batch_size:
-                        self._history_batch(batch)
-                        batch = []
-                when = moment(attrs, "CreationDate", where)
-                current = _Group(
-                    key=guid,
-                    post=post,
-                    line=line,
-                    when=when,
-                    user=maybe_number(attrs, "UserId", where),
-                )
-            current.types.add(kind)
-            value = attrs.get("Text", "")
-            if kind in TITLE_TYPES:
-                current.title = value
-            elif kind in BODY_TYPES:
-                current.body = value
-            else:
-                current.tags = True
-            if attrs.get("Comment") and not current.comment:
-                current.comment = attrs["Comment"]
-        if current is not None:
-            batch.append(current)
-        if batch:
-            self._history_batch(batch)
+        last: se_rows.Edit | None = None
+        for read, batch in self.prepared(
+            "PostHistory.xml",
+            partial(se_rows.edits, options=self.options(False)),
+        ):
+            # A range may end inside an edit: its last edit waits for the
+            # next range, whose first rows may continue it.
+            if last is not None:
+                if batch and last.continues(batch[0]):
+                    batch[0] = last.join(batch[0])
+                else:
+                    batch.insert(0, last)
+            last = batch.pop() if batch else None
+            if batch:
+                self._history_batch(batch)
+            self.progress("history", read)
+        if last is not None:
+            self._history_batch([last])
 
-    def _history_batch(self, batch: list[_Group]) -> None:
+    def _history_batch(self, batch: list[se_rows.Edit]) -> None:
         keys = [f"{g.post}:{g.key}" for g in batch]
         done = self.keys.find("revision", keys)
         todo = [g for g, k in zip(batch, keys, strict=True) if k not in done]
@@ -864,7 +845,7 @@ class StackExchangeImport:
                 states[(c, r)] = _State(n, title, body)
         return states
 
-    def _write_history(self, todo: list[_Group]) -> None:
+    def _write_history(self, todo: list[se_rows.Edit]) -> None:
         posts = self._posts({str(g.post) for g in todo})
         people = self.authors({g.user for g in todo})
         states = self._latest(posts)
@@ -877,12 +858,8 @@ class StackExchangeImport:
                 self.result.skip("revisions")
                 continue
             state = states.get(post) or _State(0, "", "")
-            title = _line(g.title, 200) if g.title is not None else state.title
-            body = (
-                text.clean_markdown(g.body, field="body", max_length=10**9)
-                if g.body is not None
-                else state.body
-            )
+            title = g.title if g.title is not None else state.title
+            body = g.body if g.body is not None else state.body
             state = _State(
                 state.number + 1, title if post[1] is None else "", body
             )
@@ -895,12 +872,14 @@ class StackExchangeImport:
                     people.get(str(g.user)),
                     state.title,
                     state.body,
-                    _line(g.comment, 200) or _message(g, state.number),
+                    g.message or _message(g, state.number),
                     g.when,
                 )
             )
             keys.append(f"{g.post}:{g.key}")
-        ids = importer.insert_rows(Revision, REVISION_FIELDS, rows)
+        ids = importer.insert_rows(
+            Revision, REVISION_FIELDS, rows, stored=("created_at",)
+        )
         self.keys.add("revision", zip(keys, ids, strict=True))
         self.result.add("revisions", len(rows))
 
@@ -1121,7 +1100,7 @@ def _same(value: Any) -> Any:
     return value
 
 
-def _message(g: _Group, n: int) -> str:
+def _message(g: se_rows.Edit, n: int) -> str:
     if n == 1:
         return "Posted on Stack Exchange"
     if g.types & {7, 8, 9}:
@@ -1241,7 +1220,7 @@ def _load(
     batch_size: int,
     rerender: bool,
     progress: Progress,
-    splits: Splits | None = None,
+    splits: dict[str, Splits] | None = None,
 ) -> Result:
     with (
         importer.bulk_load(),

@@ -5,7 +5,7 @@ No Django models here: the import's worker processes check files with
 it without setting Django up.
 """
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -159,6 +159,23 @@ def range_rows(
             "the check: run the import again."
         ) from exc
     return found
+
+
+def prepare_range[T](
+    path: Path,
+    encoding: str | None,
+    prepare: Callable[[list[tuple[str, dict[str, str]]]], T],
+    span: tuple[int, int, int],
+) -> T:
+    """``prepare`` of the rows (where, attributes) of one range the
+    check found; runs in a worker process."""
+    start, end, first = span
+    return prepare(
+        [
+            (f"{path.name}:{n}", attrs)
+            for n, attrs in range_rows(path, start, end, first, encoding)
+        ]
+    )
 
 
 def maybe_number(attrs: dict[str, str], key: str, where: str) -> int | None:
