@@ -376,6 +376,29 @@ def test_malformed_xml_names_the_file_and_line(tmp_path):
 
 
 @needs_dump
+def test_the_first_bad_file_is_named_though_a_larger_is_checked_first(
+    tmp_path,
+):
+    def break_row_900(data):
+        lines = data.split(b"\n")
+        lines[899] = lines[899].replace(b'" ', b" ", 1)
+        return b"\n".join(lines)
+
+    site = site_copy(tmp_path, ("Comments.xml", break_row_900))
+    history = site / "PostHistory.xml"
+    data = history.read_bytes()
+    history.unlink()
+    history.write_bytes(break_row_900(data))
+    # the workers start on PostHistory.xml (the largest); the error
+    # named is still that of Comments.xml, which comes first in a dump
+    with pytest.raises(
+        DumpError, match=r"^Comments\.xml:900: not well-formed XML"
+    ):
+        load(site, workers=2)
+    assert nothing_written()
+
+
+@needs_dump
 def test_a_row_without_its_date_names_the_file_and_line(tmp_path):
     def drop_a_date(data):
         return re.sub(

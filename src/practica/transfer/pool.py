@@ -101,10 +101,19 @@ class Bodies:
             yield done, future.result()
 
     def map(
-        self, work: Callable[[Any], Any], items: Iterable[Any]
+        self,
+        work: Callable[[Any], Any],
+        items: Iterable[Any],
+        cost: Callable[[Any], float] | None = None,
     ) -> Iterator[Any]:
         """``work`` over ``items``, results in order (in the workers when
-        there are some)."""
+        there are some). With ``cost``, the workers start on the costliest
+        items first, so that the longest one does not start last."""
         if self.executor is None:
             return map(work, items)
-        return self.executor.map(work, items)
+        items = list(items)
+        order = sorted(items, key=cost, reverse=True) if cost else items
+        futures = {
+            id(item): self.executor.submit(work, item) for item in order
+        }
+        return (futures[id(item)].result() for item in items)

@@ -174,7 +174,9 @@ def check(
     for name, (found, cut) in zip(
         names,
         (pool or Bodies(0)).map(
-            partial(check_file, directory, every=max(1, every)), names
+            partial(check_file, directory, every=max(1, every)),
+            names,
+            cost=lambda name: (directory / name).stat().st_size,
         ),
         strict=True,
     ):
