@@ -29,11 +29,12 @@ import before anything is written, naming the file and line; then the
 load, in batches of ``batch_size`` rows, one transaction each, rows
 written as tuples with one ``executemany`` per table (no model instance
 per row). The files are checked in parallel in worker processes
-(``transfer.pool``); the check notes where Posts.xml can be cut into
-batches, and the workers parse and prepare those ranges, bodies
-converted (``transfer.se_posts``), while this process writes the ones
-before. A large first import on SQLite builds the posts' secondary
-indexes after the load (``importer.indexes_after``).
+(``transfer.pool``); the check notes where Users, Posts, Comments and
+PostHistory can be cut into batches, and the workers parse and prepare
+those ranges, texts converted (``transfer.se_posts``,
+``transfer.se_rows``), while this process writes the ones before. A
+large first import on SQLite builds the posts' secondary indexes after
+the load (``importer.indexes_after``).
 Each imported record leaves an :class:`ImportKey` in
 the same transaction, so a run killed midway leaves whole records only,
 and the next run skips what exists and finishes the rest: the result is
