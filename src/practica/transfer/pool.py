@@ -14,7 +14,7 @@ starting processes.
 import multiprocessing
 import os
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from pathlib import Path
 from types import TracebackType
@@ -111,9 +111,9 @@ class Bodies:
         items first, so that the longest one does not start last."""
         if self.executor is None:
             return map(work, items)
-        items = list(items)
-        order = sorted(items, key=cost, reverse=True) if cost else items
-        futures = {
-            id(item): self.executor.submit(work, item) for item in order
-        }
-        return (futures[id(item)].result() for item in items)
+        given = list(items)
+        order: Sequence[int] = range(len(given))
+        if cost is not None:
+            order = sorted(order, key=lambda i: cost(given[i]), reverse=True)
+        futures = {i: self.executor.submit(work, given[i]) for i in order}
+        return (futures[i].result() for i in range(len(given)))
