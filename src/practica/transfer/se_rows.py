@@ -26,8 +26,10 @@ class Person(NamedTuple):
     name: str
     joined: Any  # as stored
     location: str
-    about: str  # converted, or the source HTML when ``Options.convert`` is off
-    about_html: str
+    # The "about me" text: converted (Markdown, HTML to show), or the
+    # source HTML and "" when ``Options.convert`` is off.
+    body: str
+    html: str
 
 
 def people(rows: Rows, options: Options) -> list[Person]:
@@ -48,22 +50,11 @@ def people(rows: Rows, options: Options) -> list[Person]:
             )
         )
     if options.convert:
-        return with_intros(
+        return with_texts(
             out,
-            markup.convert_bodies([p.about for p in out], options.rerender),
+            markup.convert_bodies([p.body for p in out], options.rerender),
         )
     return out
-
-
-def with_intros(
-    batch: list[Person], converted: list[tuple[str, str]]
-) -> list[Person]:
-    """The people with their (Markdown, HTML) introductions in place of
-    the source."""
-    return [
-        p._replace(about=body, about_html=html)
-        for p, (body, html) in zip(batch, converted, strict=True)
-    ]
 
 
 class Remark(NamedTuple):
@@ -103,9 +94,11 @@ def remarks(rows: Rows, options: Options, max_length: int) -> list[Remark]:
     return out
 
 
-def with_texts(
-    batch: list[Remark], converted: list[tuple[str, str]]
-) -> list[Remark]:
+def with_texts[R: (Person, Remark)](
+    batch: list[R], converted: list[tuple[str, str]]
+) -> list[R]:
+    """The rows with their converted (text, HTML) in place of the
+    source."""
     return [
         r._replace(body=body, html=html)
         for r, (body, html) in zip(batch, converted, strict=True)

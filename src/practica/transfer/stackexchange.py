@@ -401,10 +401,10 @@ class StackExchangeImport:
 
             def new_intros(batch: list[se_rows.Person]) -> list[str]:
                 known = self.authors({p.id for p in batch})
-                return ["" if str(p.id) in known else p.about for p in batch]
+                return ["" if str(p.id) in known else p.body for p in batch]
 
             batches = self.then_convert(
-                batches, self._bodies(), new_intros, se_rows.with_intros
+                batches, self._bodies(), new_intros, se_rows.with_texts
             )
         for batch in batches:
             known = self.authors({p.id for p in batch})
@@ -417,8 +417,8 @@ class StackExchangeImport:
                         unusable,
                         p.joined,
                         p.location,
-                        p.about,
-                        p.about_html,
+                        p.body,
+                        p.html,
                     ),
                 )
                 for p in batch
