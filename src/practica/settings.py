@@ -28,6 +28,19 @@ def env_bool(name: str, default: bool) -> bool:
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
+def env_count(name: str, default: int, meaning: str) -> int:
+    """A whole number of 0 or more; refuses anything else, saying what
+    the variable is for."""
+    raw = os.environ.get(name, "").strip()
+    if not raw:
+        return default
+    if not raw.isdigit():
+        raise ImproperlyConfigured(
+            f"{name}={raw!r}: give a whole number of 0 or more ({meaning})."
+        )
+    return int(raw)
+
+
 def env_list(name: str, default: str) -> list[str]:
     raw = os.environ.get(name, default)
     return [item.strip() for item in raw.split(",") if item.strip()]
@@ -303,6 +316,11 @@ PRACTICA_PAGE_SIZE = 30
 SEARCH_BACKEND = os.environ.get("SEARCH_BACKEND", "tantivy")
 SEARCH_INDEX_DIR = os.environ.get("SEARCH_INDEX_DIR", "")
 SEARCH_INDEX_ON_READ = env_bool("SEARCH_INDEX_ON_READ", not PRODUCTION)
+# Threads per process that run one search's independent parts at once
+# (search/engine.py); 0 runs them one after the other.
+SEARCH_THREADS = env_count(
+    "SEARCH_THREADS", 2, "threads per process for one search's parts; 0: none"
+)
 PRACTICA_ATTACHMENT_MAX_BYTES = int(
     os.environ.get("PRACTICA_ATTACHMENT_MAX_BYTES", str(10 * 1024 * 1024))
 )

@@ -80,3 +80,19 @@ def test_sqlite_runs_in_wal_with_immediate_transactions(tmp_path):
         assert cursor.fetchone()[0] == 20000
         cursor.execute("PRAGMA foreign_keys")
         assert cursor.fetchone()[0] == 1
+
+
+def test_a_bad_search_threads_value_names_the_variable_and_the_fix(tmp_path):
+    done = practica(
+        "check", SEARCH_THREADS="two", PRACTICA_DATA_DIR=str(tmp_path)
+    )
+    assert done.returncode != 0
+    assert (
+        "SEARCH_THREADS='two': give a whole number of 0 or more" in done.stderr
+    )
+    assert (
+        practica(
+            "check", SEARCH_THREADS="0", PRACTICA_DATA_DIR=str(tmp_path)
+        ).returncode
+        == 0
+    )

@@ -242,3 +242,21 @@ def test_a_lone_phrase_ranks_title_and_body_matches_together():
         community_slugs=SLUGS,
     )
     assert [h.id for h in both.hits] == [1]
+
+
+@pytest.mark.parametrize("threads", [0, 1, 3])
+def test_the_search_threads_setting_changes_no_result(
+    monkeypatch, settings, threads
+):
+    corpus(300)
+    monkeypatch.setattr(engine, "APPROXIMATE_OVER", 100)
+    monkeypatch.setattr(engine, "_pool", None)
+    settings.SEARCH_THREADS = 2
+    broad, phrase = find(), find('"pump 7"')
+    monkeypatch.setattr(engine, "_pool", None)
+    settings.SEARCH_THREADS = threads
+    assert find() == broad
+    assert find('"pump 7"') == phrase
+    assert broad.approximate is True  # the sample ran beside the hits
+    # with 0 every part ran here: no pool was made
+    assert (engine._pool is None) == (threads == 0)

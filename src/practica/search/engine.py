@@ -50,8 +50,7 @@ _lock = threading.Lock()
 # these threads: a query's latency is then its longest part, not their
 # sum. Made on first use in each process (a pre-forking server's worker
 # would otherwise inherit a pool whose threads did not survive the
-# fork).
-_POOL_THREADS = 2
+# fork); settings.SEARCH_THREADS threads, none when it is 0.
 _pool: tuple[int, ThreadPoolExecutor] | None = None
 _indexes: dict[str, tv.Index] = {}
 # The generation each opened index was last reloaded at (see current()).
@@ -395,8 +394,14 @@ def _safe(text: str) -> str:
     )
 
 
-def _threads() -> ThreadPoolExecutor:
-    """This process's pool for the parts of a search (see _pool)."""
+def _submit[R](work: Callable[..., R], *args: Any, **kw: Any) -> Future[R]:
+    """``work`` on this process's search threads (see _pool), or done
+    here at once when ``SEARCH_THREADS`` is 0."""
+    threads = settings.SEARCH_THREADS
+    if threads < 1:
+        done: Future[R] = Future()
+        done.set_result(work(*args, **kw))
+        return done
     global _pool
     pid = os.getpid()
     if _pool is None or _pool[0] != pid:
@@ -404,11 +409,9 @@ def _threads() -> ThreadPoolExecutor:
             if _pool is None or _pool[0] != pid:
                 _pool = (
                     pid,
-                    ThreadPoolExecutor(
-                        _POOL_THREADS, thread_name_prefix="search"
-                    ),
+                    ThreadPoolExecutor(threads, thread_name_prefix="search"),
                 )
-    return _pool[1]
+    return _pool[1].submit(work, *args, **kw)
 
 
 def search(
@@ -507,7 +510,7 @@ def search(
                 for occur, q in must
             ]
         )
-        sampled = _threads().submit(_facets, searcher, sample)
+        sampled = _submit(_facets, searcher, sample)
     lone = (
         _phrase_terms(parsed.phrases[0])
         if len(parsed.phrases) == 1
@@ -621,9 +624,7 @@ def _phrase_top(
     # halves of the buckets on two threads was slower (p50 20.0 against
     # 13.6 ms at a million posts): each half still reads the positions of
     # every candidate before its bucket is checked.
-    titled = _threads().submit(
-        searcher.search, in_title, offset + limit, count=True
-    )
+    titled = _submit(searcher.search, in_title, offset + limit, count=True)
     found = [searcher.search(body_only, offset + limit, count=True)]
     found.append(titled.result())
     # Stable: ties keep the engine's order within each query, so a page
