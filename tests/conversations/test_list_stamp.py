@@ -112,6 +112,34 @@ def test_a_visitors_cached_list_shows_a_change_at_once(
 
 
 @pytest.mark.django_db
+def test_a_visitors_recent_questions_follow_every_public_community(
+    client, community, asked, django_assert_num_queries
+):
+    from practica.communities import services as communities
+    from practica.communities.models import Visibility
+
+    other = CommunityFactory()
+    ask(member(other), other, title="Where does the belt slip?")
+    url = reverse("conversations:all")
+    page = client.get(url).content.decode()
+    assert "Why does the die crack?" in page
+    assert "Where does the belt slip?" in page
+    with django_assert_num_queries(1):  # the stamps; the page is cached
+        client.get(url)
+    answer(member(community), asked)
+    assert "<strong>1</strong> answer<" in client.get(url).content.decode()
+    communities.community_update(
+        actor=member(other, Role.COORDINATOR), community=other, name="Belts"
+    )
+    assert ">Belts<" in client.get(url).content.decode()
+    # made private: its questions leave the visitor's page at once
+    other.refresh_from_db()
+    other.visibility = Visibility.PRIVATE
+    other.save(update_fields=["visibility"])
+    assert "Where does the belt slip?" not in client.get(url).content.decode()
+
+
+@pytest.mark.django_db
 def test_the_api_list_follows_it(client, community, asked):
     url = f"/api/v1/communities/{community.slug}/conversations"
     assert client.get(url).json()["items"][0]["reply_count"] == 0

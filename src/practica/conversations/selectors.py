@@ -503,6 +503,33 @@ def list_head(*, viewer: Any, slug: str) -> tuple[Community, tuple[int, ...]]:
     )
 
 
+_public_heads = sql.Prepared(
+    lambda: (
+        access.visible_communities(None)
+        .order_by("pk")
+        .annotate(
+            list_stamp=Subquery(
+                ListStamp.objects.filter(community_id=OuterRef("pk")).values(
+                    "n"
+                )[:1]
+            ),
+        )
+        .values_list("pk", "created_at", "version", "list_stamp")
+    )
+)
+
+
+def lists_head() -> tuple[tuple[int, ...], ...]:
+    """For the lists across communities a signed-out visitor sees: each
+    community they may see (its id, creation and version: a rename, a
+    new visibility) with its ListStamp, in one query compiled once. A
+    community made public or private, added or deleted changes the set."""
+    return tuple(
+        (pk, cache.stamp(created), version, n or 0)
+        for pk, created, version, n in _public_heads()
+    )
+
+
 _tag_choices = sql.Prepared(
     lambda community: (
         Tag.objects.filter(community_id=community)

@@ -187,11 +187,11 @@ def _list(
     stamp: Hashable | None = None,
 ) -> HttpResponse:
     """A list page (or its htmx fragment). A signed-out visitor's page
-    comes whole from the cache: with ``stamp`` (selectors.list_head's,
-    for one community's list) it is looked up before anything is listed,
-    so a hit runs no other query; without (a list across communities)
-    it is keyed by the listed rows' stamps (what each row shows: its
-    version, views, names)."""
+    comes whole from the cache, keyed by ``stamp`` (selectors.list_head's
+    for one community's list, lists_head's for the list across
+    communities) and looked up before anything is listed, so a hit runs
+    no other query. Without a stamp (a list only for signed-in people)
+    the page is built every time."""
     show_community = bool(template_context.get("show_community"))
     form = template_context.get("form")
     listed = functools.cache(
@@ -210,18 +210,12 @@ def _list(
             found["filters_html"] = _filters_html(request, form, found)
         return found
 
-    if request.user.is_authenticated or _fragment(request):
+    if request.user.is_authenticated or _fragment(request) or stamp is None:
         template = LIST
         if _fragment(request):
             template += "#rows" if listed()[2] else "#results"
         response = render(request, template, context())
     else:
-        if stamp is None:
-            page = listed()[0]
-            stamp = (
-                tuple(_row_parts(c, show_community) for c in page.items),
-                page.next_cursor,
-            )
 
         def build() -> tuple[str, int]:
             html = render_to_string(LIST, context(), request)
@@ -336,6 +330,10 @@ def all_questions(request: Request) -> HttpResponse:
     return _list(
         request,
         fetch=fetch,
+        # a signed-out visitor's page, found before anything is listed
+        stamp=None
+        if viewer.is_authenticated or _fragment(request)
+        else selectors.lists_head(),
         template_context={
             "form": form,
             "sort": filters["sort"],
